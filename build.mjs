@@ -1,0 +1,29 @@
+// Builds dist/sora2_generate.js: one readable CommonJS file that runs with `node` alone.
+import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Swaps yargs' platform layer and parser entry for the lean ones in build/. */
+const leanYargs = {
+  name: "lean-yargs",
+  setup(b) {
+    b.onResolve({ filter: /platform-shims[\\/]esm\.mjs$/ }, () => ({ path: here("build/yargs-platform.mjs") }));
+    b.onResolve({ filter: /^yargs-parser$/ }, () => ({ path: here("build/yargs-parser.mjs") }));
+  },
+};
+
+await build({
+  entryPoints: [here("scripts/sora2_generate.ts")],
+  outfile: here("dist/sora2_generate.js"),
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  charset: "utf8",
+  legalComments: "none",
+  banner: { js: "#!/usr/bin/env node" },
+  alias: { "whatwg-url": here("build/whatwg-url.mjs") },
+  plugins: [leanYargs],
+  logLevel: "warning",
+});

@@ -1,0 +1,45 @@
+// yargs' Node platform layer, minus what this CLI never uses: environment variables (yargs
+// reads them for .env(), shell completion and locale detection), locale files on disk and
+// import.meta. Without it the bundle reads no environment variable it does not declare, and
+// yargs does no file-system work at start-up.
+import { notStrictEqual, strictEqual } from "node:assert";
+import { readFileSync, readdirSync } from "node:fs";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
+import { inspect, format } from "node:util";
+import cliui from "cliui";
+import escalade from "escalade/sync";
+import getCallerFile from "get-caller-file";
+import stringWidth from "string-width";
+import Parser from "yargs-parser";
+import { getProcessArgvBin } from "../node_modules/yargs/build/lib/utils/process-argv.js";
+import { y18n } from "../node_modules/y18n/build/lib/index.js";
+
+// English strings are y18n's keys, so no locale file is needed.
+const noLocaleFiles = { fs: {}, format, resolve, exists: () => false };
+
+export default {
+  assert: { notStrictEqual, strictEqual },
+  cliui,
+  findUp: escalade,
+  getEnv: () => undefined,
+  inspect,
+  getProcessArgvBin,
+  mainFilename: process.cwd(),
+  Parser,
+  path: { basename, dirname, extname, relative, resolve, join },
+  process: {
+    argv: () => process.argv,
+    cwd: process.cwd,
+    emitWarning: (warning, type) => process.emitWarning(warning, type),
+    execPath: () => process.execPath,
+    exit: (code) => process.exit(code),
+    nextTick: process.nextTick,
+    stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null,
+  },
+  readFileSync,
+  readdirSync,
+  require,
+  getCallerFile: () => getCallerFile(3),
+  stringWidth,
+  y18n: y18n({ locale: "en", updateFiles: false, directory: "" }, noLocaleFiles),
+};

@@ -1,0 +1,144 @@
+// The one way this script talks HTTP. It bounds every request with one timeout (headers and
+// body), follows no redirects, keeps no idle connections, and sorts failures by whether the
+// request may have reached the server: that decides whether a paid submit may be repeated.
+import type { Agent } from "node:http";
+import { VERSION } from "./version";
+
+export const USER_AGENT = `sora-2-generate/${VERSION} (node ${process.versions.node})`;
+
+/** Largest API answer read into memory; a real one is a few hundred bytes. */
+const MAX_API_BODY = 1024 * 1024;
+
+export interface HttpAnswer {
+  status: number;
+  text: string;
+  header(name: string): string | null;
+}
+
+/** Errors raised before a connection existed: the request certainly never reached the server. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+
+export class TransportError extends Error {
+  /** True only when the request certainly did not reach the server. */
+  readonly notSent: boolean;
+  /** False for failures that another try cannot fix (a bad TLS certificate). */
+  readonly transient: boolean;
+  readonly timedOut: boolean;
+
+  constructor(description: string, notSent: boolean, transient: boolean, timedOut: boolean) {
+    super(description);
+    this.notSent = notSent;
+    this.transient = transient;
+    this.timedOut = timedOut;
+  }
+}
+
+type FetchFn = typeof import("cross-fetch").default;
+let loaded: Promise<{ fetch: FetchFn; agent: (url: URL) => Agent }> | undefined;
+
+/** Loaded on first use, so --help, --dry-run and validation errors never pay for the HTTP stack. */
+function stack() {
+  loaded ??= (async () => {
+    const [{ default: fetch }, http, https] = await Promise.all([
+      import("cross-fetch"),
+      import("node:http"),
+      import("node:https"),
+    ]);
+    // A reused keep-alive socket that the server already closed fails like a reset after
+    // sending, which would make a submit's outcome look unknown; fresh connections avoid that.
+    const plain = new http.Agent({ keepAlive: false });
+    const secure = new https.Agent({ keepAlive: false });
+    return { fetch, agent: (url: URL) => (url.protocol === "http:" ? plain : secure) };
+  })();
+  return loaded;
+}
+
+export function describeFailure(error: unknown, timeoutSeconds: number): TransportError {
+  if (error instanceof TransportError) return error;
+  const err = error as { name?: string; code?: string; type?: string; message?: string };
+  if (err.name === "AbortError") {
+    return new TransportError(`no answer within ${timeoutSeconds} s`, false, true, true);
+  }
+  const code = err.code ?? "";
+  if (/CERT|TLS|SSL|SELF_SIGNED/.test(code)) {
+    return new TransportError(`TLS failure (${code})`, true, false, false);
+  }
+  if (err.type === "max-size") return new TransportError("answer too large", false, true, false);
+  const notSent = NOT_SENT_CODES.has(code);
+  const what = code === "ECONNRESET" ? "connection reset" : notSent ? `cannot connect (${code})` : code || "connection failed";
+  return new TransportError(what, notSent, true, false);
+}
+
+export interface RequestOptions {
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  body?: string;
+  timeoutSeconds: number;
+}
+
+/**
+ * One request whose whole answer is read as text within the timeout. Redirects are returned,
+ * not followed, so credentials never travel to another host.
+ */
+export async function request(url: string, options: RequestOptions): Promise<HttpAnswer> {
+  const { fetch, agent } = await stack();
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutSeconds * 1000);
+  try {
+    const response = await fetch(url, {
+      method: options.method,
+      headers: { "User-Agent": USER_AGENT, Accept: "application/json", ...options.headers },
+      body: options.body,
+      redirect: "manual",
+      signal: controller.signal,
+      // node-fetch extensions, typed loosely by cross-fetch.
+      ...({ agent, size: MAX_API_BODY, compress: true } as object),
+    });
+    const text = await response.text();
+    return { status: response.status, text, header: (name) => response.headers.get(name) };
+  } catch (error) {
+    throw describeFailure(error, options.timeoutSeconds);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface StreamAnswer {
+  status: number;
+  header(name: string): string | null;
+  body: NodeJS.ReadableStream;
+  /** Stops the per-read timeout once the caller is done. */
+  close(): void;
+}
+
+/**
+ * A streamed GET for downloads: the timeout bounds the wait for headers and then every pause
+ * between chunks, never the whole (long) transfer.
+ */
+export async function openStream(url: string, headers: Record<string, string>, timeoutSeconds: number): Promise<StreamAnswer> {
+  const { fetch, agent } = await stack();
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(), timeoutSeconds * 1000);
+  const rearm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(), timeoutSeconds * 1000);
+  };
+  try {
+    const response = await fetch(url, {
+      method: "GET",
+      headers: { "User-Agent": USER_AGENT, "Accept-Encoding": "identity", ...headers },
+      signal: controller.signal,
+      ...({ agent, compress: false } as object),
+    });
+    rearm();
+    const body = response.body as unknown as NodeJS.ReadableStream;
+    body.on("data", rearm);
+    const close = () => clearTimeout(timer);
+    body.on("end", close);
+    body.on("error", close);
+    return { status: response.status, header: (name) => response.headers.get(name), body, close };
+  } catch (error) {
+    clearTimeout(timer);
+    throw describeFailure(error, timeoutSeconds);
+  }
+}

@@ -1,0 +1,92 @@
+// Entry point: declares the flags and wires each command to its handler in commands.ts.
+import yargs, { type Argv } from "yargs";
+import { interruption, status, submit, type StatusCommandArgs, type SubmitCommandArgs } from "./commands";
+import { CliError, EXIT, invalid } from "./errors";
+import { fail, setJsonOnly } from "./output";
+import { ASPECT_RATIOS, DURATIONS, MODES, TIERS } from "./types";
+import { VERSION } from "./version";
+
+const COMMON = "Common options:";
+
+function common(y: Argv): Argv {
+  return y
+    .option("api-key", {
+      type: "string",
+      group: COMMON,
+      describe: "NanoPhoto API key. Visible to other local users in the process list: prefer NANOPHOTO_API_KEY",
+    })
+    .option("base-url", { type: "string", group: COMMON, describe: "API base URL [default: NANOPHOTO_BASE_URL or https://nanophoto.ai]" })
+    .option("json-only", { type: "boolean", group: COMMON, describe: "Print exactly one JSON document on stdout" })
+    .option("initial-status-delay", { type: "string", group: COMMON, describe: "Seconds before the first check after submit --follow [default: 120]" })
+    .option("status-check-interval", { type: "string", group: COMMON, describe: "Seconds between checks [default: 20]" })
+    .option("max-wait", { type: "string", group: COMMON, describe: "Seconds to wait for the video before exiting 4 [default: 1200]" })
+    .option("request-timeout", { type: "string", group: COMMON, describe: "Seconds one HTTP request may take [default: 30]" });
+}
+
+async function main(argv: string[]): Promise<void> {
+  setJsonOnly(argv.some((arg) => arg === "--json-only" || arg === "--jsonOnly" || arg === "--json-only=true"));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      const error = interruption(signal);
+      fail(error);
+      process.exit(error.exitCode);
+    });
+  }
+
+  await yargs(argv)
+    .scriptName("sora2_generate.js")
+    .usage("Generate videos with the NanoPhoto.AI Sora 2 API.\n\nUsage: node sora2_generate.js <submit|status> [options]")
+    .command(
+      "submit",
+      "Submit a video generation task (costs credits)",
+      (y) =>
+        common(y)
+          .option("prompt", { type: "string", describe: "What the video shows (required)" })
+          .option("mode", { type: "string", describe: `${MODES.join(" | ")} [default: imageToVideo with images, else textToVideo]` })
+          .option("image-url", { type: "string", array: true, describe: "Public http(s) image URL for imageToVideo; repeat for more" })
+          .option("model-tier", { type: "string", describe: `${TIERS.join(" | ")} [default: sora2]` })
+          .option("aspect-ratio", { type: "string", describe: `${ASPECT_RATIOS.join(" | ")} [default: portrait]` })
+          .option("video-duration", { type: "string", describe: `Seconds: ${DURATIONS.join(" | ")} [default: 10]` })
+          .option("follow", { type: "boolean", describe: "Wait for the video after submitting" })
+          .option("dry-run", { type: "boolean", describe: "Check everything and print the request and its cost; send nothing" }),
+      async (args) => {
+        process.exitCode = await submit(args as unknown as SubmitCommandArgs);
+      },
+    )
+    .command(
+      "status",
+      "Check a task, or with --follow wait for it",
+      (y) =>
+        common(y)
+          .option("task-id", { type: "string", describe: "The task id that submit printed" })
+          .option("follow", { type: "boolean", describe: "Wait until the task completes or fails" }),
+      async (args) => {
+        process.exitCode = await status(args as unknown as StatusCommandArgs);
+      },
+    )
+    .demandCommand(1, "Missing command: use submit or status.")
+    .strict()
+    .version(VERSION)
+    .help()
+    .alias("help", "h")
+    .wrap(100)
+    .epilog(
+      "Exit codes: 0 ok, 1 generation failed, 2 invalid usage or no key, 3 refused by the API, 4 still processing at --max-wait, 5 network/server failure or unknown submit outcome.",
+    )
+    .fail((message, error) => {
+      throw error ?? invalid(message, "Run with --help for usage.");
+    })
+    .parseAsync();
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const known =
+    error instanceof CliError
+      ? error
+      : new CliError("UNEXPECTED_ERROR", `Unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+  if (!(error instanceof CliError) && /\bsora-2-generate\b/.test(process.env.DEBUG ?? "")) {
+    process.stderr.write(`${(error as Error)?.stack ?? error}\n`);
+  }
+  fail(known);
+  process.exitCode = known.exitCode ?? EXIT.unavailable;
+});

@@ -33,6 +33,11 @@ async function main(argv: string[]): Promise<void> {
     });
   }
 
+  const command = argv[0];
+  if (command !== undefined && !command.startsWith("-") && command !== "submit" && command !== "status") {
+    throw invalid(`Unknown command "${command}": use submit or status.`, "Run with --help for usage.");
+  }
+
   await yargs(argv)
     .scriptName("sora2_generate.js")
     .usage("Generate videos with the NanoPhoto.AI Sora 2 API.\n\nUsage: node sora2_generate.js <submit|status> [options]")

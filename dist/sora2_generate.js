@@ -8791,6 +8791,10 @@ async function main(argv) {
       process.exit(error.exitCode);
     });
   }
+  const command2 = argv[0];
+  if (command2 !== void 0 && !command2.startsWith("-") && command2 !== "submit" && command2 !== "status") {
+    throw invalid(`Unknown command "${command2}": use submit or status.`, "Run with --help for usage.");
+  }
   await yargs_default(argv).scriptName("sora2_generate.js").usage("Generate videos with the NanoPhoto.AI Sora 2 API.\n\nUsage: node sora2_generate.js <submit|status> [options]").command(
     "submit",
     "Submit a video generation task (costs credits)",

@@ -379,7 +379,7 @@ var require_lib = __commonJS({
       let accum = [];
       let accumBytes = 0;
       let abort = false;
-      return new Body.Promise(function(resolve4, reject) {
+      return new Body.Promise(function(resolve5, reject) {
         let resTimeout;
         if (_this4.timeout) {
           resTimeout = setTimeout(function() {
@@ -413,7 +413,7 @@ var require_lib = __commonJS({
           }
           clearTimeout(resTimeout);
           try {
-            resolve4(Buffer.concat(accum, accumBytes));
+            resolve5(Buffer.concat(accum, accumBytes));
           } catch (err) {
             reject(new FetchError(`Could not create Buffer from response body for ${_this4.url}: ${err.message}`, "system", err));
           }
@@ -1088,7 +1088,7 @@ var require_lib = __commonJS({
         throw new Error("native promise missing, set fetch.Promise to your favorite alternative");
       }
       Body.Promise = fetch.Promise;
-      return new fetch.Promise(function(resolve4, reject) {
+      return new fetch.Promise(function(resolve5, reject) {
         const request2 = new Request(url, opts);
         const options = getNodeRequestOptions(request2);
         const send = (options.protocol === "https:" ? https : http).request;
@@ -1221,7 +1221,7 @@ var require_lib = __commonJS({
                   requestOpts.body = void 0;
                   requestOpts.headers.delete("content-length");
                 }
-                resolve4(fetch(new Request(locationURL, requestOpts)));
+                resolve5(fetch(new Request(locationURL, requestOpts)));
                 finalize();
                 return;
             }
@@ -1242,7 +1242,7 @@ var require_lib = __commonJS({
           const codings = headers.get("Content-Encoding");
           if (!request2.compress || request2.method === "HEAD" || codings === null || res.statusCode === 204 || res.statusCode === 304) {
             response = new Response(body, response_options);
-            resolve4(response);
+            resolve5(response);
             return;
           }
           const zlibOptions = {
@@ -1252,7 +1252,7 @@ var require_lib = __commonJS({
           if (codings == "gzip" || codings == "x-gzip") {
             body = body.pipe(zlib.createGunzip(zlibOptions));
             response = new Response(body, response_options);
-            resolve4(response);
+            resolve5(response);
             return;
           }
           if (codings == "deflate" || codings == "x-deflate") {
@@ -1264,12 +1264,12 @@ var require_lib = __commonJS({
                 body = body.pipe(zlib.createInflateRaw());
               }
               response = new Response(body, response_options);
-              resolve4(response);
+              resolve5(response);
             });
             raw.on("end", function() {
               if (!response) {
                 response = new Response(body, response_options);
-                resolve4(response);
+                resolve5(response);
               }
             });
             return;
@@ -1277,11 +1277,11 @@ var require_lib = __commonJS({
           if (codings == "br" && typeof zlib.createBrotliDecompress === "function") {
             body = body.pipe(zlib.createBrotliDecompress());
             response = new Response(body, response_options);
-            resolve4(response);
+            resolve5(response);
             return;
           }
           response = new Response(body, response_options);
-          resolve4(response);
+          resolve5(response);
         });
         writeToStream(req, request2);
       });
@@ -6018,9 +6018,9 @@ var Completion = class {
     if (isSyncCompletionFunction(this.customCompletionFunction)) {
       const result = this.customCompletionFunction(current, argv);
       if (isPromise(result)) {
-        return result.then((list) => {
+        return result.then((list2) => {
           this.shim.process.nextTick(() => {
-            done(null, list);
+            done(null, list2);
           });
         }).catch((err) => {
           this.shim.process.nextTick(() => {
@@ -6887,12 +6887,12 @@ var YargsInstance = class {
   async getCompletion(args, done) {
     argsert("<array> [function]", [args, done], arguments.length);
     if (!done) {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
           if (err)
             reject(err);
           else
-            resolve4(completions);
+            resolve5(completions);
         });
       });
     } else {
@@ -7951,7 +7951,7 @@ function parseRetryAfter(value, now = Date.now()) {
   return Number.isNaN(date) ? void 0 : Math.max(0, (date - now) / 1e3);
 }
 function sleep(seconds2) {
-  return new Promise((resolve4) => setTimeout(resolve4, Math.max(0, seconds2 * 1e3)));
+  return new Promise((resolve5) => setTimeout(resolve5, Math.max(0, seconds2 * 1e3)));
 }
 function roundedSeconds(seconds2) {
   return seconds2 < 1 ? `${Math.max(0.1, Math.round(seconds2 * 10) / 10)} s` : `${Math.round(seconds2)} s`;
@@ -8167,6 +8167,33 @@ async function request(url, options) {
     throw describeFailure(error, options.timeoutSeconds);
   } finally {
     clearTimeout(timer);
+  }
+}
+async function openStream(url, headers, timeoutSeconds) {
+  const { fetch, agent } = await stack();
+  const controller = new AbortController();
+  let timer = setTimeout(() => controller.abort(), timeoutSeconds * 1e3);
+  const rearm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(), timeoutSeconds * 1e3);
+  };
+  try {
+    const response = await fetch(url, {
+      method: "GET",
+      headers: { "User-Agent": USER_AGENT, "Accept-Encoding": "identity", ...headers },
+      signal: controller.signal,
+      ...{ agent, compress: false }
+    });
+    rearm();
+    const body = response.body;
+    body.on("data", rearm);
+    const close = () => clearTimeout(timer);
+    body.on("end", close);
+    body.on("error", close);
+    return { status: response.status, header: (name) => response.headers.get(name), body, close };
+  } catch (error) {
+    clearTimeout(timer);
+    throw describeFailure(error, timeoutSeconds);
   }
 }
 
@@ -8558,12 +8585,20 @@ async function resolveApiKey(flag) {
   });
 }
 
+// scripts/download.ts
+var import_node_fs3 = require("node:fs");
+var import_node_path4 = require("node:path");
+var import_promises = require("node:stream/promises");
+
 // scripts/output.ts
 var REDACTED = "[REDACTED]";
 var secrets = [];
 var jsonOnly = false;
 function setJsonOnly(value) {
   jsonOnly = value;
+}
+function isJsonOnly() {
+  return jsonOnly;
 }
 function addSecret(secret) {
   if (!secret) return;
@@ -8576,6 +8611,13 @@ function redact(text) {
 }
 function progress(line) {
   process.stderr.write(redact(line) + "\n");
+}
+function progressRedraw(line, final) {
+  if (process.stderr.isTTY) {
+    process.stderr.write("\r\x1B[K" + redact(line) + (final ? "\n" : ""));
+  } else {
+    progress(line);
+  }
 }
 function shellQuote(arg) {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -8617,6 +8659,296 @@ function formatDuration(seconds2) {
   const m = Math.floor(s / 60);
   return `${m}m ${String(s % 60).padStart(2, "0")}s`;
 }
+function formatAge(iso, now = Date.now()) {
+  const seconds2 = Math.max(0, (now - Date.parse(iso)) / 1e3);
+  if (!Number.isFinite(seconds2)) return "?";
+  if (seconds2 < 60) return `${Math.round(seconds2)}s`;
+  if (seconds2 < 3600) return `${Math.round(seconds2 / 60)} min`;
+  if (seconds2 < 86400) return `${Math.round(seconds2 / 3600)} h`;
+  return `${Math.round(seconds2 / 86400)} d`;
+}
+
+// scripts/download.ts
+var ATTEMPTS = 5;
+function writable(dir) {
+  try {
+    (0, import_node_fs3.accessSync)(dir, import_node_fs3.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function planOutput(raw, overwrite) {
+  if (!raw.trim()) throw invalid("--output is empty.", "Pass a file path such as --output video.mp4, or a folder.");
+  const path = (0, import_node_path4.resolve)(raw.trim());
+  const stat = (0, import_node_fs3.statSync)(path, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) {
+    if (!writable(path)) throw invalid(`--output folder ${path} is not writable.`, "Pick a folder you can write to.");
+    return { path, intoDirectory: true, overwrite };
+  }
+  const dir = (0, import_node_path4.dirname)(path);
+  if (!(0, import_node_fs3.statSync)(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw invalid(`--output folder ${dir} does not exist.`, "Create it first, or pick an existing folder.");
+  }
+  if (!writable(dir)) throw invalid(`--output folder ${dir} is not writable.`, "Pick a folder you can write to.");
+  if (stat && !overwrite) throw invalid(`--output ${path} already exists.`, "Pass --overwrite to replace it, or pick another path.");
+  return { path, intoDirectory: false, overwrite };
+}
+function targetPath(plan, taskId) {
+  return plan.intoDirectory ? (0, import_node_path4.join)(plan.path, `${taskId.replace(/[^\w.-]/g, "_")}.mp4`) : plan.path;
+}
+function megabytes(bytes) {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+function meter(total, already) {
+  const started = Date.now();
+  let last = 0;
+  let bytes = already;
+  const line = () => {
+    const rate = (bytes - already) / Math.max(1e-3, (Date.now() - started) / 1e3);
+    const of = total ? ` of ${megabytes(total)} (${Math.floor(bytes / total * 100)}%)` : "";
+    return `download: ${megabytes(bytes)}${of} at ${megabytes(rate)}/s`;
+  };
+  return {
+    add(count) {
+      bytes += count;
+      if (isJsonOnly() || Date.now() - last < 1e3) return;
+      last = Date.now();
+      progressRedraw(line(), false);
+    },
+    done() {
+      if (!isJsonOnly() && last) progressRedraw(line(), true);
+    }
+  };
+}
+function contentRange(value) {
+  const match = /^bytes\s+(?:(\d+)-\d+|\*)\/(\d+|\*)$/i.exec((value ?? "").trim());
+  if (!match) return {};
+  return { start: match[1] !== void 0 ? Number(match[1]) : void 0, total: match[2] !== "*" ? Number(match[2]) : void 0 };
+}
+function sizeOf(path) {
+  return (0, import_node_fs3.statSync)(path, { throwIfNoEntry: false })?.size ?? 0;
+}
+var Permanent = class extends Error {
+};
+async function attempt(url, part, timeout) {
+  const have = sizeOf(part);
+  const answer = await openStream(url, have > 0 ? { Range: `bytes=${have}-` } : {}, timeout);
+  const range = contentRange(answer.header("content-range"));
+  if (answer.status === 416 && have > 0) {
+    answer.close();
+    if (range.total === have) return true;
+    (0, import_node_fs3.unlinkSync)(part);
+    throw new Error("the partial file no longer matches the video");
+  }
+  let append = false;
+  let total;
+  if (answer.status === 206 && have > 0 && range.start === have) {
+    append = true;
+    total = range.total;
+  } else if (answer.status === 200) {
+    const length = answer.header("content-length");
+    total = length !== null && /^\d+$/.test(length) ? Number(length) : void 0;
+  } else {
+    answer.close();
+    const message = `HTTP ${answer.status} from ${new URL(url).host}`;
+    if (answer.status >= 400 && answer.status < 500 && answer.status !== 408 && answer.status !== 429) throw new Permanent(message);
+    throw new Error(message);
+  }
+  const progressMeter = meter(total, append ? have : 0);
+  answer.body.on("data", (chunk) => progressMeter.add(chunk.length));
+  try {
+    await (0, import_promises.pipeline)(answer.body, (0, import_node_fs3.createWriteStream)(part, { flags: append ? "a" : "w", mode: 384 }));
+  } finally {
+    answer.close();
+    progressMeter.done();
+  }
+  const size = sizeOf(part);
+  if (total !== void 0 && size !== total) throw new Error(`got ${size} of ${total} bytes`);
+  return true;
+}
+async function download(url, path, overwrite, timeout, retryCommand) {
+  const part = `${path}.part`;
+  let reason = "";
+  for (let tries = 0; tries < ATTEMPTS; tries++) {
+    try {
+      if (tries === 0 && sizeOf(part) > 0) progress(`download: resuming ${part} from ${megabytes(sizeOf(part))}`);
+      await attempt(url, part, timeout);
+      if (!overwrite && (0, import_node_fs3.existsSync)(path)) {
+        throw new CliError("DOWNLOAD_FAILED", `${path} appeared while downloading; the video was kept as ${part}.`, {
+          action: "Move the other file away, or rename the .part file yourself."
+        });
+      }
+      (0, import_node_fs3.renameSync)(part, path);
+      return { path, bytes: sizeOf(path) };
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      reason = error instanceof TransportError || error instanceof Error ? error.message : String(error);
+      if (error instanceof Permanent || tries + 1 >= ATTEMPTS) break;
+      const delay = backoffSeconds(tries);
+      progress(`download: ${reason}, retrying in ${roundedSeconds(delay)}`);
+      await sleep(delay);
+    }
+  }
+  throw new CliError("DOWNLOAD_FAILED", `The video is ready but the download failed (${reason}).`, {
+    action: `Retry the download with: ${retryCommand}`,
+    extra: { status: "completed", videoUrl: url, retryCommand }
+  });
+}
+
+// scripts/journal.ts
+var import_node_crypto = require("node:crypto");
+var import_node_fs4 = require("node:fs");
+var import_node_path5 = require("node:path");
+var KEEP_TASKS = 500;
+var REUSE_WINDOW_MS = 60 * 60 * 1e3;
+var LOCK_STALE_MS = 2 * 60 * 1e3;
+function journalDir() {
+  return (0, import_node_path5.join)(process.env.OPENCLAW_STATE_DIR || (0, import_node_path5.join)(openclawHome(), ".openclaw"), "sora-2-generate");
+}
+function requestOf(request2) {
+  return {
+    prompt: request2.prompt,
+    mode: request2.mode,
+    imageUrls: request2.imageUrls ?? [],
+    modelTier: request2.modelTier,
+    aspectRatio: request2.aspectRatio,
+    videoDuration: request2.videoDuration
+  };
+}
+function fingerprint(origin, request2) {
+  return JSON.stringify([origin, request2.prompt, request2.mode, request2.imageUrls, request2.modelTier, request2.aspectRatio, request2.videoDuration]);
+}
+var Journal = class {
+  constructor(dir = journalDir()) {
+    this.dir = dir;
+    this.file = (0, import_node_path5.join)(dir, "tasks.jsonl");
+  }
+  dir;
+  file;
+  warned = false;
+  /** The journal never stops a paid task from being reported: trouble with it is one warning. */
+  warn(what) {
+    if (this.warned) return;
+    this.warned = true;
+    progress(`warning: task journal ${this.file}: ${what}`);
+  }
+  ensureDir() {
+    (0, import_node_fs4.mkdirSync)(this.dir, { recursive: true, mode: 448 });
+  }
+  append(record2) {
+    try {
+      this.ensureDir();
+      const fd = (0, import_node_fs4.openSync)(this.file, "a", 384);
+      try {
+        (0, import_node_fs4.writeSync)(fd, JSON.stringify(record2) + "\n");
+      } finally {
+        (0, import_node_fs4.closeSync)(fd);
+      }
+    } catch (error) {
+      this.warn(`could not write (${error.code ?? "error"})`);
+    }
+  }
+  /** All tasks, merged, newest first. */
+  entries() {
+    let text;
+    try {
+      text = (0, import_node_fs4.readFileSync)(this.file, "utf8");
+    } catch (error) {
+      if (error.code !== "ENOENT") this.warn(`could not read (${error.code ?? "error"})`);
+      return [];
+    }
+    const byId = /* @__PURE__ */ new Map();
+    let skipped = 0;
+    for (const line of text.split("\n")) {
+      if (!line.trim()) continue;
+      let record2;
+      try {
+        record2 = JSON.parse(line);
+      } catch {
+        skipped++;
+        continue;
+      }
+      if (!record2 || typeof record2 !== "object" || typeof record2.taskId !== "string") {
+        skipped++;
+        continue;
+      }
+      const known = byId.get(record2.taskId);
+      byId.set(record2.taskId, known ? { ...known, ...record2, time: known.time, request: known.request ?? record2.request } : record2);
+    }
+    if (skipped) this.warn(`skipped ${skipped} unreadable line${skipped === 1 ? "" : "s"}`);
+    return [...byId.values()].sort((a, b) => (b.time ?? "").localeCompare(a.time ?? ""));
+  }
+  recordSubmit(taskId, origin, request2, learned2) {
+    this.append({ taskId, time: (/* @__PURE__ */ new Date()).toISOString(), origin, request: requestOf(request2), ...learned2 });
+    this.compact();
+  }
+  /** Adds what a check or a download learned; a task this journal never saw gets an entry too. */
+  update(taskId, origin, learned2, known) {
+    const now = (/* @__PURE__ */ new Date()).toISOString();
+    this.append(known ? { taskId, updated: now, ...learned2 } : { taskId, time: now, origin, ...learned2 });
+  }
+  find(taskId) {
+    return this.entries().find((entry) => entry.taskId === taskId);
+  }
+  newest(origin) {
+    return this.entries().find((entry) => entry.origin === origin);
+  }
+  /** A task from the last hour with the same request that has not failed. */
+  reusable(origin, request2, now = Date.now()) {
+    const wanted = fingerprint(origin, requestOf(request2));
+    return this.entries().find(
+      (entry) => entry.request !== void 0 && entry.status !== "failed" && now - Date.parse(entry.time) < REUSE_WINDOW_MS && fingerprint(entry.origin, entry.request) === wanted
+    );
+  }
+  /**
+   * Serialises submits of one request across processes: the lock file is created exclusively,
+   * and one older than two minutes is taken to be left by a crashed run. Returns the release.
+   */
+  async lock(origin, request2) {
+    const name = (0, import_node_crypto.createHash)("sha256").update(fingerprint(origin, requestOf(request2))).digest("hex").slice(0, 32);
+    const path = (0, import_node_path5.join)(this.dir, `submit-${name}.lock`);
+    try {
+      this.ensureDir();
+    } catch {
+      return () => void 0;
+    }
+    for (; ; ) {
+      try {
+        (0, import_node_fs4.closeSync)((0, import_node_fs4.openSync)(path, "wx", 384));
+        return () => {
+          try {
+            (0, import_node_fs4.unlinkSync)(path);
+          } catch {
+          }
+        };
+      } catch (error) {
+        if (error.code !== "EEXIST") {
+          this.warn(`could not lock (${error.code ?? "error"})`);
+          return () => void 0;
+        }
+      }
+      try {
+        if (Date.now() - (0, import_node_fs4.statSync)(path).mtimeMs > LOCK_STALE_MS) (0, import_node_fs4.unlinkSync)(path);
+      } catch {
+      }
+      await sleep(0.1);
+    }
+  }
+  /** Keeps the newest tasks only, one merged line each; written aside and renamed into place. */
+  compact() {
+    const entries = this.entries();
+    if (entries.length <= KEEP_TASKS) return;
+    try {
+      const temp = `${this.file}.${process.pid}.tmp`;
+      const lines = entries.slice(0, KEEP_TASKS).reverse().map((entry) => JSON.stringify(entry));
+      (0, import_node_fs4.writeFileSync)(temp, lines.join("\n") + "\n", { mode: 384 });
+      (0, import_node_fs4.renameSync)(temp, this.file);
+    } catch (error) {
+      this.warn(`could not compact (${error.code ?? "error"})`);
+    }
+  }
+};
 
 // scripts/poll.ts
 function resumeCommand(taskId) {
@@ -8661,9 +8993,8 @@ var STATUS_ATTEMPTS = 4;
 var inFlight = { submitting: false };
 function interruption(signal) {
   const exitCode = signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
-  const { taskId, submitting } = inFlight;
-  if (taskId) {
-    const resume = resumeCommand(taskId);
+  const { taskId, submitting, resume } = inFlight;
+  if (taskId && resume) {
     return new CliError("INTERRUPTED", `Interrupted by ${signal}; task ${taskId} goes on at the server.`, {
       taskId,
       exitCode,
@@ -8693,84 +9024,165 @@ function retryNotice(label) {
 function describe(request2) {
   return `${request2.modelTier}, ${request2.videoDuration} s, ${request2.aspectRatio}, ${CREDITS[request2.modelTier][request2.videoDuration]} credits expected`;
 }
-function report(answer, taskId, justSubmitted) {
+function learned(answer) {
+  return { status: answer.status, videoUrl: answer.videoUrl, creditsUsed: answer.creditsUsed, generationTime: answer.generationTime };
+}
+function outputPlan(args, needsFollow) {
+  if (args.output === void 0) {
+    if (args.overwrite) throw invalid("--overwrite goes with --output.", "Add --output PATH, or drop --overwrite.");
+    return void 0;
+  }
+  if (needsFollow && !args.follow) {
+    throw invalid("--output on submit needs --follow: there is nothing to download until the video is done.", "Add --follow, or drop --output.");
+  }
+  return planOutput(args.output, Boolean(args.overwrite));
+}
+function retryDownloadCommand(taskId, path, overwrite) {
+  return commandLine(["status", "--task-id", taskId, "--output", path, ...overwrite ? ["--overwrite"] : []]);
+}
+async function conclude(answer, taskId, t) {
   const id = answer.taskId ?? taskId;
+  t.journal?.update(id, t.origin, learned(answer), t.known);
   if (answer.status === "failed") {
     const said = answer.error ?? answer.message;
-    throw new CliError("GENERATION_FAILED", `Task ${id} failed${said ? `: ${said}` : "."}`, {
-      taskId: id,
-      extra: { status: "failed" }
-    });
+    throw new CliError("GENERATION_FAILED", `Task ${id} failed${said ? `: ${said}` : "."}`, { taskId: id, extra: { status: "failed" } });
+  }
+  let saved;
+  if (answer.status === "completed" && t.output && answer.videoUrl) {
+    const path = targetPath(t.output, id);
+    const retry = retryDownloadCommand(id, path, t.output.overwrite);
+    inFlight = { taskId: id, submitting: false, resume: retry };
+    try {
+      saved = await download(answer.videoUrl, path, t.output.overwrite, t.timings.requestTimeout, retry);
+    } catch (error) {
+      if (error instanceof CliError) error.taskId = id;
+      throw error;
+    }
+    t.journal?.update(id, t.origin, { outputPath: saved.path }, t.known ?? t.journal.find(id));
   }
   const rows = [
     ["Task ID", id],
     ["Status", answer.status],
     ["Video URL", answer.videoUrl],
     ["Generation time", answer.generationTime !== void 0 ? `${answer.generationTime} s` : void 0],
-    ["Credits used", answer.creditsUsed !== void 0 ? String(answer.creditsUsed) : void 0]
+    ["Credits used", answer.creditsUsed !== void 0 ? String(answer.creditsUsed) : void 0],
+    ["Saved", saved ? `${saved.path} (${(saved.bytes / 1e6).toFixed(1)} MB)` : void 0]
   ];
   let outcome;
   if (answer.status === "completed") {
-    outcome = `Completed: task ${id}, video at ${answer.videoUrl ?? "(no URL given)"}`;
-  } else if (justSubmitted) {
+    outcome = saved ? `Completed: task ${id}, video saved to ${saved.path}` : `Completed: task ${id}, video at ${answer.videoUrl ?? "(no URL given)"}`;
+  } else if (t.justSubmitted) {
     outcome = `Submitted: task ${id} is processing (videos take 2-8 minutes). Wait for it with: ${resumeCommand(id)}`;
   } else {
     outcome = `Processing: task ${id} is not done yet. Wait for it with: ${resumeCommand(id)}`;
   }
-  finish(answer, rows, outcome);
+  const document = saved ? { ...answer, outputPath: saved.path, bytes: saved.bytes } : answer;
+  finish(document, rows, outcome);
   return EXIT.ok;
+}
+async function track(taskId, t, follows, firstDelay, since) {
+  inFlight = { taskId, submitting: false, resume: resumeCommand(taskId) };
+  const deadline = Date.now() + t.timings.maxWait * 1e3;
+  if (follows) {
+    const final = await follow(t.client, { taskId, firstDelay, interval: t.timings.interval, deadline, since });
+    return conclude(final, taskId, t);
+  }
+  let answer;
+  try {
+    answer = await t.client.checkStatus(taskId, STATUS_ATTEMPTS, deadline, retryNotice("check"));
+  } catch (error) {
+    throw error instanceof DeadlineReached ? error.last : error;
+  }
+  return conclude(answer, taskId, t);
 }
 async function submit(args) {
   const request2 = buildRequest(args);
   const timings = parseTimings(args);
   const base = baseUrl(args);
+  const output = outputPlan(args, true);
   const credits = CREDITS[request2.modelTier][request2.videoDuration];
+  const journal = args.journal === false ? void 0 : new Journal();
+  const guard = args.new ? void 0 : journal;
   if (args.dryRun) {
     const url = endpoint(base, GENERATE_PATH);
+    const reuse = guard?.reusable(base.origin, request2);
     finish(
-      { dryRun: true, endpoint: url, body: request2, estimatedCredits: credits },
+      { dryRun: true, endpoint: url, body: request2, estimatedCredits: credits, reuseTaskId: reuse?.taskId ?? null },
       [
         ["Endpoint", `POST ${url}`],
         ["Body", JSON.stringify(request2)],
-        ["Estimated credits", String(credits)]
+        ["Estimated credits", String(credits)],
+        ["Would reuse", reuse ? `${reuse.taskId}, submitted ${formatAge(reuse.time)} ago (pass --new to submit another)` : void 0]
       ],
-      `Dry run: nothing was sent; this submit would cost about ${credits} credits.`
+      reuse ? `Dry run: nothing was sent; this submit would reuse task ${reuse.taskId} and cost nothing more.` : `Dry run: nothing was sent; this submit would cost about ${credits} credits.`
     );
     return EXIT.ok;
   }
   const client = await connect(args, timings, base);
+  const tracking = { client, origin: base.origin, journal, output, timings, justSubmitted: true };
+  const release = await guard?.lock(base.origin, request2);
+  let created;
   const started = Date.now();
-  const deadline = started + timings.maxWait * 1e3;
-  inFlight = { submitting: true };
-  const created = await client.submit(request2, deadline, retryNotice("submit"));
+  try {
+    const reuse = guard?.reusable(base.origin, request2);
+    if (reuse) {
+      release?.();
+      progress(`same request as ${reuse.taskId} submitted ${formatAge(reuse.time)} ago; reusing it; pass --new to submit another`);
+      const firstDelay = Math.max(0, (Date.parse(reuse.time) + timings.initialDelay * 1e3 - Date.now()) / 1e3);
+      return await track(reuse.taskId, { ...tracking, known: reuse }, Boolean(args.follow), firstDelay, Date.parse(reuse.time));
+    }
+    inFlight = { submitting: true };
+    created = await client.submit(request2, started + timings.maxWait * 1e3, retryNotice("submit"));
+    journal?.recordSubmit(created.taskId ?? "", base.origin, request2, learned(created));
+  } finally {
+    release?.();
+  }
   const taskId = created.taskId ?? "";
-  inFlight = { taskId, submitting: false };
+  inFlight = { taskId, submitting: false, resume: resumeCommand(taskId) };
   progress(`Submitted task ${taskId} (${describe(request2)}).`);
-  if (!args.follow || created.status !== "processing") return report(created, taskId, true);
+  const known = journal?.find(taskId);
+  if (!args.follow || created.status !== "processing") return conclude(created, taskId, { ...tracking, known });
   progress(
     `Waiting ${roundedSeconds(timings.initialDelay)} before the first check, then every ${roundedSeconds(timings.interval)}, for up to ${roundedSeconds(timings.maxWait)}.`
   );
-  const final = await follow(client, { taskId, firstDelay: timings.initialDelay, interval: timings.interval, deadline, since: started });
-  return report(final, taskId, false);
+  return track(taskId, { ...tracking, known }, true, timings.initialDelay, started);
 }
 async function status(args) {
-  const taskId = (args.taskId ?? "").trim();
-  if (!taskId) throw invalid("status needs --task-id.", "Pass --task-id with the id that submit printed.");
   const timings = parseTimings(args);
   const base = baseUrl(args);
+  const output = outputPlan(args, false);
+  const journal = args.journal === false ? void 0 : new Journal();
+  let taskId = (args.taskId ?? "").trim();
+  let known;
+  if (args.last) {
+    if (taskId) throw invalid("Pass either --task-id or --last, not both.");
+    if (!journal) throw invalid("--last reads the task journal, which --no-journal turns off.", "Pass --task-id instead.");
+    known = journal.newest(base.origin);
+    if (!known) throw invalid(`The task journal has no task for ${base.origin}.`, "Pass --task-id with the id that submit printed.");
+    taskId = known.taskId;
+  } else if (!taskId) {
+    throw invalid("status needs --task-id (or --last for the newest task).", "Pass --task-id with the id that submit printed.");
+  } else {
+    known = journal?.find(taskId);
+  }
   const client = await connect(args, timings, base);
-  const started = Date.now();
-  const deadline = started + timings.maxWait * 1e3;
-  inFlight = { taskId, submitting: false };
-  if (args.follow) {
-    const final = await follow(client, { taskId, firstDelay: 0, interval: timings.interval, deadline, since: started });
-    return report(final, taskId, false);
-  }
-  try {
-    return report(await client.checkStatus(taskId, STATUS_ATTEMPTS, deadline, retryNotice("check")), taskId, false);
-  } catch (error) {
-    throw error instanceof DeadlineReached ? error.last : error;
-  }
+  return track(taskId, { client, origin: base.origin, journal, known, output, timings, justSubmitted: false }, Boolean(args.follow), 0, Date.now());
+}
+function list(args) {
+  const text = args.limit === void 0 ? "20" : String(args.limit).trim();
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw invalid(`--limit must be a whole number of 1 or more (got "${text}").`, "Pass e.g. --limit 20.");
+  const journal = new Journal();
+  const entries = journal.entries().slice(0, Number(text));
+  const rows = entries.map((entry) => {
+    const r = entry.request;
+    const prompt = r ? `"${r.prompt.length > 40 ? r.prompt.slice(0, 39) + "…" : r.prompt}"` : "";
+    const what = r ? `${r.modelTier} ${r.videoDuration}s` : "";
+    const where = entry.outputPath ?? entry.videoUrl ?? "";
+    return [entry.taskId, [`${formatAge(entry.time)} ago`, entry.status ?? "unknown", what, prompt, where].filter(Boolean).join("  ")];
+  });
+  const outcome = entries.length ? `${entries.length} task${entries.length === 1 ? "" : "s"} from ${journal.file}, newest first` : `No tasks in ${journal.file} yet.`;
+  finish(entries, rows, outcome);
+  return EXIT.ok;
 }
 
 // scripts/sora2_generate.ts
@@ -8780,7 +9192,10 @@ function common(y) {
     type: "string",
     group: COMMON,
     describe: "NanoPhoto API key. Visible to other local users in the process list: prefer NANOPHOTO_API_KEY"
-  }).option("base-url", { type: "string", group: COMMON, describe: "API base URL [default: NANOPHOTO_BASE_URL or https://nanophoto.ai]" }).option("json-only", { type: "boolean", group: COMMON, describe: "Print exactly one JSON document on stdout" }).option("initial-status-delay", { type: "string", group: COMMON, describe: "Seconds before the first check after submit --follow [default: 120]" }).option("status-check-interval", { type: "string", group: COMMON, describe: "Seconds between checks [default: 20]" }).option("max-wait", { type: "string", group: COMMON, describe: "Seconds to wait for the video before exiting 4 [default: 1200]" }).option("request-timeout", { type: "string", group: COMMON, describe: "Seconds one HTTP request may take [default: 30]" });
+  }).option("base-url", { type: "string", group: COMMON, describe: "API base URL [default: NANOPHOTO_BASE_URL or https://nanophoto.ai]" }).option("json-only", { type: "boolean", group: COMMON, describe: "Print exactly one JSON document on stdout" }).option("initial-status-delay", { type: "string", group: COMMON, describe: "Seconds before the first check after submit --follow [default: 120]" }).option("status-check-interval", { type: "string", group: COMMON, describe: "Seconds between checks [default: 20]" }).option("max-wait", { type: "string", group: COMMON, describe: "Seconds to wait for the video before exiting 4 [default: 1200]" }).option("request-timeout", { type: "string", group: COMMON, describe: "Seconds one HTTP request may take [default: 30]" }).option("journal", { type: "boolean", group: COMMON, default: true, describe: "Record tasks in the local journal; --no-journal skips it for this run" });
+}
+function download2(y) {
+  return y.option("output", { type: "string", describe: "Download the finished video to this file, or to <taskId>.mp4 in this folder" }).option("overwrite", { type: "boolean", describe: "Let --output replace an existing file" });
 }
 async function main(argv) {
   setJsonOnly(argv.some((arg) => arg === "--json-only" || arg === "--jsonOnly" || arg === "--json-only=true"));
@@ -8792,24 +9207,31 @@ async function main(argv) {
     });
   }
   const command2 = argv[0];
-  if (command2 !== void 0 && !command2.startsWith("-") && command2 !== "submit" && command2 !== "status") {
-    throw invalid(`Unknown command "${command2}": use submit or status.`, "Run with --help for usage.");
+  if (command2 !== void 0 && !command2.startsWith("-") && !["submit", "status", "list"].includes(command2)) {
+    throw invalid(`Unknown command "${command2}": use submit, status or list.`, "Run with --help for usage.");
   }
-  await yargs_default(argv).scriptName("sora2_generate.js").usage("Generate videos with the NanoPhoto.AI Sora 2 API.\n\nUsage: node sora2_generate.js <submit|status> [options]").command(
+  await yargs_default(argv).scriptName("sora2_generate.js").usage("Generate videos with the NanoPhoto.AI Sora 2 API.\n\nUsage: node sora2_generate.js <submit|status|list> [options]").command(
     "submit",
     "Submit a video generation task (costs credits)",
-    (y) => common(y).option("prompt", { type: "string", describe: "What the video shows (required)" }).option("mode", { type: "string", describe: `${MODES.join(" | ")} [default: imageToVideo with images, else textToVideo]` }).option("image-url", { type: "string", array: true, describe: "Public http(s) image URL for imageToVideo; repeat for more" }).option("model-tier", { type: "string", describe: `${TIERS.join(" | ")} [default: sora2]` }).option("aspect-ratio", { type: "string", describe: `${ASPECT_RATIOS.join(" | ")} [default: portrait]` }).option("video-duration", { type: "string", describe: `Seconds: ${DURATIONS.join(" | ")} [default: 10]` }).option("follow", { type: "boolean", describe: "Wait for the video after submitting" }).option("dry-run", { type: "boolean", describe: "Check everything and print the request and its cost; send nothing" }),
+    (y) => download2(common(y)).option("prompt", { type: "string", describe: "What the video shows (required)" }).option("mode", { type: "string", describe: `${MODES.join(" | ")} [default: imageToVideo with images, else textToVideo]` }).option("image-url", { type: "string", array: true, describe: "Public http(s) image URL for imageToVideo; repeat for more" }).option("model-tier", { type: "string", describe: `${TIERS.join(" | ")} [default: sora2]` }).option("aspect-ratio", { type: "string", describe: `${ASPECT_RATIOS.join(" | ")} [default: portrait]` }).option("video-duration", { type: "string", describe: `Seconds: ${DURATIONS.join(" | ")} [default: 10]` }).option("follow", { type: "boolean", describe: "Wait for the video after submitting" }).option("new", { type: "boolean", describe: "Submit even if the same request was submitted in the last hour" }).option("dry-run", { type: "boolean", describe: "Check everything and print the request and its cost; send nothing" }),
     async (args) => {
       process.exitCode = await submit(args);
     }
   ).command(
     "status",
     "Check a task, or with --follow wait for it",
-    (y) => common(y).option("task-id", { type: "string", describe: "The task id that submit printed" }).option("follow", { type: "boolean", describe: "Wait until the task completes or fails" }),
+    (y) => download2(common(y)).option("task-id", { type: "string", describe: "The task id that submit printed" }).option("last", { type: "boolean", describe: "Act on the newest task in the journal instead of --task-id" }).option("follow", { type: "boolean", describe: "Wait until the task completes or fails" }),
     async (args) => {
       process.exitCode = await status(args);
     }
-  ).demandCommand(1, "Missing command: use submit or status.").strict().version(VERSION).help().alias("help", "h").wrap(100).epilog(
+  ).command(
+    "list",
+    "List recent tasks from the local journal (no network)",
+    (y) => y.option("limit", { type: "string", describe: "How many tasks [default: 20]" }).option("json-only", { type: "boolean", describe: "Print a JSON array" }),
+    (args) => {
+      process.exitCode = list(args);
+    }
+  ).demandCommand(1, "Missing command: use submit, status or list.").strict().version(VERSION).help().alias("help", "h").wrap(100).epilog(
     "Exit codes: 0 ok, 1 generation failed, 2 invalid usage or no key, 3 refused by the API, 4 still processing at --max-wait, 5 network/server failure or unknown submit outcome."
   ).fail((message, error) => {
     throw error ?? invalid(message, "Run with --help for usage.");

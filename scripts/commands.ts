@@ -3,8 +3,10 @@
 import { ApiClient, DeadlineReached, type RetryNotice } from "./api";
 import { roundedSeconds } from "./backoff";
 import { resolveApiKey } from "./credentials";
+import { download, planOutput, targetPath, type Downloaded, type OutputPlan } from "./download";
 import { CliError, EXIT, invalid } from "./errors";
-import { addSecret, finish, progress } from "./output";
+import { Journal, type JournalEntry, type Learned } from "./journal";
+import { addSecret, commandLine, finish, formatAge, progress } from "./output";
 import { follow, resumeCommand } from "./poll";
 import { CREDITS, GENERATE_PATH, type GenerateRequest, type TaskResponse } from "./types";
 import { buildRequest, endpoint, parseBaseUrl, parseTimings, type SubmitArgs, type TimingArgs, type Timings } from "./validate";
@@ -14,27 +16,36 @@ export interface CommonArgs extends TimingArgs {
   baseUrl?: string;
   jsonOnly?: boolean;
   follow?: boolean;
+  output?: string;
+  overwrite?: boolean;
+  journal?: boolean;
 }
 
 export interface SubmitCommandArgs extends CommonArgs, SubmitArgs {
   dryRun?: boolean;
+  new?: boolean;
 }
 
 export interface StatusCommandArgs extends CommonArgs {
   taskId?: string;
+  last?: boolean;
+}
+
+export interface ListCommandArgs {
+  limit?: string;
+  jsonOnly?: boolean;
 }
 
 /** Tries a plain `status` makes before giving up on transient failures. */
 const STATUS_ATTEMPTS = 4;
 
 /** What a signal handler needs to tell the user how to pick up where this run stopped. */
-let inFlight: { taskId?: string; submitting: boolean } = { submitting: false };
+let inFlight: { taskId?: string; submitting: boolean; resume?: string } = { submitting: false };
 
 export function interruption(signal: "SIGINT" | "SIGTERM"): CliError {
   const exitCode = signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
-  const { taskId, submitting } = inFlight;
-  if (taskId) {
-    const resume = resumeCommand(taskId);
+  const { taskId, submitting, resume } = inFlight;
+  if (taskId && resume) {
     return new CliError("INTERRUPTED", `Interrupted by ${signal}; task ${taskId} goes on at the server.`, {
       taskId,
       exitCode,
@@ -69,15 +80,56 @@ function describe(request: GenerateRequest): string {
   return `${request.modelTier}, ${request.videoDuration} s, ${request.aspectRatio}, ${CREDITS[request.modelTier][request.videoDuration]} credits expected`;
 }
 
-/** Prints the final answer about a task and returns the exit code; a failed task is an error. */
-function report(answer: TaskResponse, taskId: string, justSubmitted: boolean): number {
+function learned(answer: TaskResponse): Learned {
+  return { status: answer.status, videoUrl: answer.videoUrl, creditsUsed: answer.creditsUsed, generationTime: answer.generationTime };
+}
+
+function outputPlan(args: CommonArgs, needsFollow: boolean): OutputPlan | undefined {
+  if (args.output === undefined) {
+    if (args.overwrite) throw invalid("--overwrite goes with --output.", "Add --output PATH, or drop --overwrite.");
+    return undefined;
+  }
+  if (needsFollow && !args.follow) {
+    throw invalid("--output on submit needs --follow: there is nothing to download until the video is done.", "Add --follow, or drop --output.");
+  }
+  return planOutput(args.output, Boolean(args.overwrite));
+}
+
+/** Everything that happens once a task id is known, shared by submit, a reused task and status. */
+interface Tracking {
+  client: ApiClient;
+  origin: string;
+  journal?: Journal;
+  known?: JournalEntry;
+  output?: OutputPlan;
+  timings: Timings;
+  justSubmitted: boolean;
+}
+
+function retryDownloadCommand(taskId: string, path: string, overwrite: boolean): string {
+  return commandLine(["status", "--task-id", taskId, "--output", path, ...(overwrite ? ["--overwrite"] : [])]);
+}
+
+/** Records, downloads when asked, prints the final answer and returns the exit code. */
+async function conclude(answer: TaskResponse, taskId: string, t: Tracking): Promise<number> {
   const id = answer.taskId ?? taskId;
+  t.journal?.update(id, t.origin, learned(answer), t.known);
   if (answer.status === "failed") {
     const said = answer.error ?? answer.message;
-    throw new CliError("GENERATION_FAILED", `Task ${id} failed${said ? `: ${said}` : "."}`, {
-      taskId: id,
-      extra: { status: "failed" },
-    });
+    throw new CliError("GENERATION_FAILED", `Task ${id} failed${said ? `: ${said}` : "."}`, { taskId: id, extra: { status: "failed" } });
+  }
+  let saved: Downloaded | undefined;
+  if (answer.status === "completed" && t.output && answer.videoUrl) {
+    const path = targetPath(t.output, id);
+    const retry = retryDownloadCommand(id, path, t.output.overwrite);
+    inFlight = { taskId: id, submitting: false, resume: retry };
+    try {
+      saved = await download(answer.videoUrl, path, t.output.overwrite, t.timings.requestTimeout, retry);
+    } catch (error) {
+      if (error instanceof CliError) error.taskId = id;
+      throw error;
+    }
+    t.journal?.update(id, t.origin, { outputPath: saved.path }, t.known ?? t.journal.find(id));
   }
   const rows: Array<[string, string | undefined]> = [
     ["Task ID", id],
@@ -85,72 +137,130 @@ function report(answer: TaskResponse, taskId: string, justSubmitted: boolean): n
     ["Video URL", answer.videoUrl],
     ["Generation time", answer.generationTime !== undefined ? `${answer.generationTime} s` : undefined],
     ["Credits used", answer.creditsUsed !== undefined ? String(answer.creditsUsed) : undefined],
+    ["Saved", saved ? `${saved.path} (${(saved.bytes / 1e6).toFixed(1)} MB)` : undefined],
   ];
   let outcome: string;
   if (answer.status === "completed") {
-    outcome = `Completed: task ${id}, video at ${answer.videoUrl ?? "(no URL given)"}`;
-  } else if (justSubmitted) {
+    outcome = saved ? `Completed: task ${id}, video saved to ${saved.path}` : `Completed: task ${id}, video at ${answer.videoUrl ?? "(no URL given)"}`;
+  } else if (t.justSubmitted) {
     outcome = `Submitted: task ${id} is processing (videos take 2-8 minutes). Wait for it with: ${resumeCommand(id)}`;
   } else {
     outcome = `Processing: task ${id} is not done yet. Wait for it with: ${resumeCommand(id)}`;
   }
-  finish(answer, rows, outcome);
+  const document = saved ? { ...answer, outputPath: saved.path, bytes: saved.bytes } : answer;
+  finish(document, rows, outcome);
   return EXIT.ok;
+}
+
+/** Waits for the task when --follow is given, else checks it once (with retries). */
+async function track(taskId: string, t: Tracking, follows: boolean, firstDelay: number, since: number): Promise<number> {
+  inFlight = { taskId, submitting: false, resume: resumeCommand(taskId) };
+  const deadline = Date.now() + t.timings.maxWait * 1000;
+  if (follows) {
+    const final = await follow(t.client, { taskId, firstDelay, interval: t.timings.interval, deadline, since });
+    return conclude(final, taskId, t);
+  }
+  let answer: TaskResponse;
+  try {
+    answer = await t.client.checkStatus(taskId, STATUS_ATTEMPTS, deadline, retryNotice("check"));
+  } catch (error) {
+    throw error instanceof DeadlineReached ? error.last : error;
+  }
+  return conclude(answer, taskId, t);
 }
 
 export async function submit(args: SubmitCommandArgs): Promise<number> {
   const request = buildRequest(args);
   const timings = parseTimings(args);
   const base = baseUrl(args);
+  const output = outputPlan(args, true);
   const credits = CREDITS[request.modelTier][request.videoDuration];
+  const journal = args.journal === false ? undefined : new Journal();
+  const guard = args.new ? undefined : journal;
   if (args.dryRun) {
     const url = endpoint(base, GENERATE_PATH);
+    const reuse = guard?.reusable(base.origin, request);
     finish(
-      { dryRun: true, endpoint: url, body: request, estimatedCredits: credits },
+      { dryRun: true, endpoint: url, body: request, estimatedCredits: credits, reuseTaskId: reuse?.taskId ?? null },
       [
         ["Endpoint", `POST ${url}`],
         ["Body", JSON.stringify(request)],
         ["Estimated credits", String(credits)],
+        ["Would reuse", reuse ? `${reuse.taskId}, submitted ${formatAge(reuse.time)} ago (pass --new to submit another)` : undefined],
       ],
-      `Dry run: nothing was sent; this submit would cost about ${credits} credits.`,
+      reuse
+        ? `Dry run: nothing was sent; this submit would reuse task ${reuse.taskId} and cost nothing more.`
+        : `Dry run: nothing was sent; this submit would cost about ${credits} credits.`,
     );
     return EXIT.ok;
   }
   const client = await connect(args, timings, base);
+  const tracking: Tracking = { client, origin: base.origin, journal, output, timings, justSubmitted: true };
+  const release = await guard?.lock(base.origin, request);
+  let created: TaskResponse;
   const started = Date.now();
-  const deadline = started + timings.maxWait * 1000;
-
-  inFlight = { submitting: true };
-  const created = await client.submit(request, deadline, retryNotice("submit"));
+  try {
+    const reuse = guard?.reusable(base.origin, request);
+    if (reuse) {
+      release?.();
+      progress(`same request as ${reuse.taskId} submitted ${formatAge(reuse.time)} ago; reusing it; pass --new to submit another`);
+      const firstDelay = Math.max(0, (Date.parse(reuse.time) + timings.initialDelay * 1000 - Date.now()) / 1000);
+      return await track(reuse.taskId, { ...tracking, known: reuse }, Boolean(args.follow), firstDelay, Date.parse(reuse.time));
+    }
+    inFlight = { submitting: true };
+    created = await client.submit(request, started + timings.maxWait * 1000, retryNotice("submit"));
+    journal?.recordSubmit(created.taskId ?? "", base.origin, request, learned(created));
+  } finally {
+    release?.();
+  }
   const taskId = created.taskId ?? "";
-  inFlight = { taskId, submitting: false };
+  inFlight = { taskId, submitting: false, resume: resumeCommand(taskId) };
   progress(`Submitted task ${taskId} (${describe(request)}).`);
-
-  if (!args.follow || created.status !== "processing") return report(created, taskId, true);
+  const known = journal?.find(taskId);
+  if (!args.follow || created.status !== "processing") return conclude(created, taskId, { ...tracking, known });
   progress(
     `Waiting ${roundedSeconds(timings.initialDelay)} before the first check, then every ${roundedSeconds(timings.interval)}, for up to ${roundedSeconds(timings.maxWait)}.`,
   );
-  const final = await follow(client, { taskId, firstDelay: timings.initialDelay, interval: timings.interval, deadline, since: started });
-  return report(final, taskId, false);
+  return track(taskId, { ...tracking, known }, true, timings.initialDelay, started);
 }
 
 export async function status(args: StatusCommandArgs): Promise<number> {
-  const taskId = (args.taskId ?? "").trim();
-  if (!taskId) throw invalid("status needs --task-id.", "Pass --task-id with the id that submit printed.");
   const timings = parseTimings(args);
   const base = baseUrl(args);
+  const output = outputPlan(args, false);
+  const journal = args.journal === false ? undefined : new Journal();
+  let taskId = (args.taskId ?? "").trim();
+  let known: JournalEntry | undefined;
+  if (args.last) {
+    if (taskId) throw invalid("Pass either --task-id or --last, not both.");
+    if (!journal) throw invalid("--last reads the task journal, which --no-journal turns off.", "Pass --task-id instead.");
+    known = journal.newest(base.origin);
+    if (!known) throw invalid(`The task journal has no task for ${base.origin}.`, "Pass --task-id with the id that submit printed.");
+    taskId = known.taskId;
+  } else if (!taskId) {
+    throw invalid("status needs --task-id (or --last for the newest task).", "Pass --task-id with the id that submit printed.");
+  } else {
+    known = journal?.find(taskId);
+  }
   const client = await connect(args, timings, base);
-  const started = Date.now();
-  const deadline = started + timings.maxWait * 1000;
-  inFlight = { taskId, submitting: false };
+  return track(taskId, { client, origin: base.origin, journal, known, output, timings, justSubmitted: false }, Boolean(args.follow), 0, Date.now());
+}
 
-  if (args.follow) {
-    const final = await follow(client, { taskId, firstDelay: 0, interval: timings.interval, deadline, since: started });
-    return report(final, taskId, false);
-  }
-  try {
-    return report(await client.checkStatus(taskId, STATUS_ATTEMPTS, deadline, retryNotice("check")), taskId, false);
-  } catch (error) {
-    throw error instanceof DeadlineReached ? error.last : error;
-  }
+export function list(args: ListCommandArgs): number {
+  const text = args.limit === undefined ? "20" : String(args.limit).trim();
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw invalid(`--limit must be a whole number of 1 or more (got "${text}").`, "Pass e.g. --limit 20.");
+  const journal = new Journal();
+  const entries = journal.entries().slice(0, Number(text));
+  const rows: Array<[string, string]> = entries.map((entry) => {
+    const r = entry.request;
+    const prompt = r ? `"${r.prompt.length > 40 ? r.prompt.slice(0, 39) + "…" : r.prompt}"` : "";
+    const what = r ? `${r.modelTier} ${r.videoDuration}s` : "";
+    const where = entry.outputPath ?? entry.videoUrl ?? "";
+    return [entry.taskId, [`${formatAge(entry.time)} ago`, entry.status ?? "unknown", what, prompt, where].filter(Boolean).join("  ")];
+  });
+  const outcome = entries.length
+    ? `${entries.length} task${entries.length === 1 ? "" : "s"} from ${journal.file}, newest first`
+    : `No tasks in ${journal.file} yet.`;
+  finish(entries, rows, outcome);
+  return EXIT.ok;
 }

@@ -1,6 +1,6 @@
 // Entry point: declares the flags and wires each command to its handler in commands.ts.
 import yargs, { type Argv } from "yargs";
-import { interruption, status, submit, type StatusCommandArgs, type SubmitCommandArgs } from "./commands";
+import { interruption, list, status, submit, type ListCommandArgs, type StatusCommandArgs, type SubmitCommandArgs } from "./commands";
 import { CliError, EXIT, invalid } from "./errors";
 import { fail, setJsonOnly } from "./output";
 import { ASPECT_RATIOS, DURATIONS, MODES, TIERS } from "./types";
@@ -20,7 +20,14 @@ function common(y: Argv): Argv {
     .option("initial-status-delay", { type: "string", group: COMMON, describe: "Seconds before the first check after submit --follow [default: 120]" })
     .option("status-check-interval", { type: "string", group: COMMON, describe: "Seconds between checks [default: 20]" })
     .option("max-wait", { type: "string", group: COMMON, describe: "Seconds to wait for the video before exiting 4 [default: 1200]" })
-    .option("request-timeout", { type: "string", group: COMMON, describe: "Seconds one HTTP request may take [default: 30]" });
+    .option("request-timeout", { type: "string", group: COMMON, describe: "Seconds one HTTP request may take [default: 30]" })
+    .option("journal", { type: "boolean", group: COMMON, default: true, describe: "Record tasks in the local journal; --no-journal skips it for this run" });
+}
+
+function download(y: Argv): Argv {
+  return y
+    .option("output", { type: "string", describe: "Download the finished video to this file, or to <taskId>.mp4 in this folder" })
+    .option("overwrite", { type: "boolean", describe: "Let --output replace an existing file" });
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -34,18 +41,18 @@ async function main(argv: string[]): Promise<void> {
   }
 
   const command = argv[0];
-  if (command !== undefined && !command.startsWith("-") && command !== "submit" && command !== "status") {
-    throw invalid(`Unknown command "${command}": use submit or status.`, "Run with --help for usage.");
+  if (command !== undefined && !command.startsWith("-") && !["submit", "status", "list"].includes(command)) {
+    throw invalid(`Unknown command "${command}": use submit, status or list.`, "Run with --help for usage.");
   }
 
   await yargs(argv)
     .scriptName("sora2_generate.js")
-    .usage("Generate videos with the NanoPhoto.AI Sora 2 API.\n\nUsage: node sora2_generate.js <submit|status> [options]")
+    .usage("Generate videos with the NanoPhoto.AI Sora 2 API.\n\nUsage: node sora2_generate.js <submit|status|list> [options]")
     .command(
       "submit",
       "Submit a video generation task (costs credits)",
       (y) =>
-        common(y)
+        download(common(y))
           .option("prompt", { type: "string", describe: "What the video shows (required)" })
           .option("mode", { type: "string", describe: `${MODES.join(" | ")} [default: imageToVideo with images, else textToVideo]` })
           .option("image-url", { type: "string", array: true, describe: "Public http(s) image URL for imageToVideo; repeat for more" })
@@ -53,6 +60,7 @@ async function main(argv: string[]): Promise<void> {
           .option("aspect-ratio", { type: "string", describe: `${ASPECT_RATIOS.join(" | ")} [default: portrait]` })
           .option("video-duration", { type: "string", describe: `Seconds: ${DURATIONS.join(" | ")} [default: 10]` })
           .option("follow", { type: "boolean", describe: "Wait for the video after submitting" })
+          .option("new", { type: "boolean", describe: "Submit even if the same request was submitted in the last hour" })
           .option("dry-run", { type: "boolean", describe: "Check everything and print the request and its cost; send nothing" }),
       async (args) => {
         process.exitCode = await submit(args as unknown as SubmitCommandArgs);
@@ -62,14 +70,26 @@ async function main(argv: string[]): Promise<void> {
       "status",
       "Check a task, or with --follow wait for it",
       (y) =>
-        common(y)
+        download(common(y))
           .option("task-id", { type: "string", describe: "The task id that submit printed" })
+          .option("last", { type: "boolean", describe: "Act on the newest task in the journal instead of --task-id" })
           .option("follow", { type: "boolean", describe: "Wait until the task completes or fails" }),
       async (args) => {
         process.exitCode = await status(args as unknown as StatusCommandArgs);
       },
     )
-    .demandCommand(1, "Missing command: use submit or status.")
+    .command(
+      "list",
+      "List recent tasks from the local journal (no network)",
+      (y) =>
+        y
+          .option("limit", { type: "string", describe: "How many tasks [default: 20]" })
+          .option("json-only", { type: "boolean", describe: "Print a JSON array" }),
+      (args) => {
+        process.exitCode = list(args as unknown as ListCommandArgs);
+      },
+    )
+    .demandCommand(1, "Missing command: use submit, status or list.")
     .strict()
     .version(VERSION)
     .help()

@@ -30,7 +30,7 @@ const cases: Array<[string, string[], RegExp]> = [
   ["zero timeout", ["submit", "--prompt", "p", "--request-timeout", "0"], /--request-timeout must be/],
   ["unknown flag", ["submit", "--prompt", "p", "--colour", "red"], /Unknown argument/],
   ["missing command", [], /Missing command/],
-  ["unknown command", ["generate", "--prompt", "p"], /Unknown command "generate": use submit or status/],
+  ["unknown command", ["generate", "--prompt", "p"], /Unknown command "generate": use submit, status or list/],
   ["status without task id", ["status"], /status needs --task-id/],
   ["status with blank task id", ["status", "--task-id", " "], /status needs --task-id/],
   ["status with bad interval", ["status", "--task-id", "t", "--status-check-interval", "abc"], /--status-check-interval must be/],
@@ -86,6 +86,7 @@ describe("--dry-run", () => {
       endpoint: `${server.url}/api/sora-2/generate`,
       body: { prompt: "p", mode: "imageToVideo", modelTier: "sora2-pro-standard", aspectRatio: "portrait", videoDuration: "15", imageUrls: ["https://a.example/1.png"] },
       estimatedCredits: 100,
+      reuseTaskId: null,
     });
     expect(server.seen.length).toBe(before);
   });

@@ -8169,31 +8169,40 @@ async function request(url, options) {
     clearTimeout(timer);
   }
 }
-async function openStream(url, headers, timeoutSeconds) {
-  const { fetch, agent } = await stack();
-  const controller = new AbortController();
-  let timer = setTimeout(() => controller.abort(), timeoutSeconds * 1e3);
-  const rearm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => controller.abort(), timeoutSeconds * 1e3);
-  };
-  try {
-    const response = await fetch(url, {
+var MAX_REDIRECTS = 5;
+async function get(url, headers, timeoutSeconds) {
+  const client = url.protocol === "https:" ? await import("node:https") : await import("node:http");
+  return new Promise((resolve5, reject) => {
+    const req = client.request(url, {
       method: "GET",
-      headers: { "User-Agent": USER_AGENT, "Accept-Encoding": "identity", ...headers },
-      signal: controller.signal,
-      ...{ agent, compress: false }
+      agent: false,
+      headers: { "User-Agent": USER_AGENT, "Accept-Encoding": "identity", ...headers }
     });
-    rearm();
-    const body = response.body;
-    body.on("data", rearm);
-    const close = () => clearTimeout(timer);
-    body.on("end", close);
-    body.on("error", close);
-    return { status: response.status, header: (name) => response.headers.get(name), body, close };
-  } catch (error) {
-    clearTimeout(timer);
-    throw describeFailure(error, timeoutSeconds);
+    req.setTimeout(timeoutSeconds * 1e3, () => req.destroy(new TransportError(`no data within ${timeoutSeconds} s`, false, true, true)));
+    req.once("error", (error) => reject(describeFailure(error, timeoutSeconds)));
+    req.once(
+      "response",
+      (res) => resolve5({
+        status: res.statusCode ?? 0,
+        header: (name) => {
+          const value = res.headers[name.toLowerCase()];
+          return Array.isArray(value) ? value.join(", ") : value ?? null;
+        },
+        body: res,
+        close: () => res.destroy()
+      })
+    );
+    req.end();
+  });
+}
+async function openStream(url, headers, timeoutSeconds) {
+  let target = new URL(url);
+  for (let hop = 0; ; hop++) {
+    const answer = await get(target, headers, timeoutSeconds);
+    const location = answer.header("location");
+    if (answer.status < 300 || answer.status >= 400 || !location || hop >= MAX_REDIRECTS) return answer;
+    answer.close();
+    target = new URL(location, target);
   }
 }
 
@@ -8760,7 +8769,6 @@ async function attempt(url, part, timeout) {
   try {
     await (0, import_promises.pipeline)(answer.body, (0, import_node_fs3.createWriteStream)(part, { flags: append ? "a" : "w", mode: 384 }));
   } finally {
-    answer.close();
     progressMeter.done();
   }
   const size = sizeOf(part);

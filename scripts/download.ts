@@ -119,7 +119,6 @@ async function attempt(url: string, part: string, timeout: number): Promise<bool
   try {
     await pipeline(answer.body, createWriteStream(part, { flags: append ? "a" : "w", mode: 0o600 }));
   } finally {
-    answer.close();
     progressMeter.done();
   }
   const size = sizeOf(part);

@@ -107,38 +107,50 @@ export interface StreamAnswer {
   status: number;
   header(name: string): string | null;
   body: NodeJS.ReadableStream;
-  /** Stops the per-read timeout once the caller is done. */
   close(): void;
 }
 
+const MAX_REDIRECTS = 5;
+
+/** One GET with node's own client; `timeoutSeconds` bounds every silence, not the whole transfer. */
+async function get(url: URL, headers: Record<string, string>, timeoutSeconds: number): Promise<StreamAnswer> {
+  const client = url.protocol === "https:" ? await import("node:https") : await import("node:http");
+  return new Promise((resolve, reject) => {
+    const req = client.request(url, {
+      method: "GET",
+      agent: false,
+      headers: { "User-Agent": USER_AGENT, "Accept-Encoding": "identity", ...headers },
+    });
+    req.setTimeout(timeoutSeconds * 1000, () => req.destroy(new TransportError(`no data within ${timeoutSeconds} s`, false, true, true)));
+    req.once("error", (error) => reject(describeFailure(error, timeoutSeconds)));
+    req.once("response", (res) =>
+      resolve({
+        status: res.statusCode ?? 0,
+        header: (name) => {
+          const value = res.headers[name.toLowerCase()];
+          return Array.isArray(value) ? value.join(", ") : (value ?? null);
+        },
+        body: res,
+        close: () => res.destroy(),
+      }),
+    );
+    req.end();
+  });
+}
+
 /**
- * A streamed GET for downloads: the timeout bounds the wait for headers and then every pause
- * between chunks, never the whole (long) transfer.
+ * A streamed GET for downloads. node-fetch 2 never reports a body cut short when the server
+ * sent a Content-Length (the stream just stalls), and resuming depends on noticing exactly
+ * that, so downloads use node's client. Redirects are followed: a download carries no
+ * credentials, and CDNs hand out signed URLs that way.
  */
 export async function openStream(url: string, headers: Record<string, string>, timeoutSeconds: number): Promise<StreamAnswer> {
-  const { fetch, agent } = await stack();
-  const controller = new AbortController();
-  let timer = setTimeout(() => controller.abort(), timeoutSeconds * 1000);
-  const rearm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => controller.abort(), timeoutSeconds * 1000);
-  };
-  try {
-    const response = await fetch(url, {
-      method: "GET",
-      headers: { "User-Agent": USER_AGENT, "Accept-Encoding": "identity", ...headers },
-      signal: controller.signal,
-      ...({ agent, compress: false } as object),
-    });
-    rearm();
-    const body = response.body as unknown as NodeJS.ReadableStream;
-    body.on("data", rearm);
-    const close = () => clearTimeout(timer);
-    body.on("end", close);
-    body.on("error", close);
-    return { status: response.status, header: (name) => response.headers.get(name), body, close };
-  } catch (error) {
-    clearTimeout(timer);
-    throw describeFailure(error, timeoutSeconds);
+  let target = new URL(url);
+  for (let hop = 0; ; hop++) {
+    const answer = await get(target, headers, timeoutSeconds);
+    const location = answer.header("location");
+    if (answer.status < 300 || answer.status >= 400 || !location || hop >= MAX_REDIRECTS) return answer;
+    answer.close();
+    target = new URL(location, target);
   }
 }

@@ -8893,8 +8893,10 @@ var Journal = class {
   }
   /** Adds what a check or a download learned; a task this journal never saw gets an entry too. */
   update(taskId, origin, learned2, known) {
+    const fields = Object.entries(learned2).filter(([name, value]) => value !== void 0 && known?.[name] !== value);
+    if (known && fields.length === 0) return;
     const now = (/* @__PURE__ */ new Date()).toISOString();
-    this.append(known ? { taskId, updated: now, ...learned2 } : { taskId, time: now, origin, ...learned2 });
+    this.append(known ? { taskId, updated: now, ...Object.fromEntries(fields) } : { taskId, time: now, origin, ...learned2 });
   }
   find(taskId) {
     return this.entries().find((entry) => entry.taskId === taskId);

@@ -129,8 +129,10 @@ export class Journal {
 
   /** Adds what a check or a download learned; a task this journal never saw gets an entry too. */
   update(taskId: string, origin: string, learned: Learned, known?: JournalEntry): void {
+    const fields = Object.entries(learned).filter(([name, value]) => value !== undefined && known?.[name as keyof Learned] !== value);
+    if (known && fields.length === 0) return;
     const now = new Date().toISOString();
-    this.append(known ? { taskId, updated: now, ...learned } : { taskId, time: now, origin, ...learned });
+    this.append(known ? { taskId, updated: now, ...Object.fromEntries(fields) } : { taskId, time: now, origin, ...learned });
   }
 
   find(taskId: string): JournalEntry | undefined {

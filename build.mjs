@@ -23,7 +23,7 @@ await build({
   charset: "utf8",
   legalComments: "none",
   banner: { js: "#!/usr/bin/env node" },
-  alias: { "whatwg-url": here("build/whatwg-url.mjs") },
+  alias: { "whatwg-url": here("build/whatwg-url.mjs"), "string-width": here("build/string-width.mjs") },
   plugins: [leanYargs],
   logLevel: "warning",
 });

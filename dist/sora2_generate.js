@@ -67,6 +67,24 @@ var require_get_caller_file = __commonJS({
   }
 });
 
+// package.json
+var version;
+var init_package = __esm({
+  "package.json"() {
+    version = "1.0.0";
+  }
+});
+
+// scripts/version.ts
+var VERSION;
+var init_version = __esm({
+  "scripts/version.ts"() {
+    "use strict";
+    init_package();
+    VERSION = version;
+  }
+});
+
 // build/whatwg-url.mjs
 var whatwg_url_exports = {};
 __export(whatwg_url_exports, {
@@ -1337,6 +1355,280 @@ var require_node_ponyfill = __commonJS({
     exports2.Request = nodeFetch.Request;
     exports2.Response = nodeFetch.Response;
     exports2.default = fetch;
+  }
+});
+
+// scripts/raw-get.ts
+var raw_get_exports = {};
+__export(raw_get_exports, {
+  rawGet: () => rawGet
+});
+function parseHead(text) {
+  const [statusLine, ...lines] = text.split("\r\n");
+  const match = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
+  if (!match) throw new Error("not an HTTP/1.x answer");
+  const headers = /* @__PURE__ */ new Map();
+  for (const line of lines) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers.set(name, headers.has(name) ? `${headers.get(name)}, ${value}` : value);
+  }
+  return { status: Number(match[1]), headers };
+}
+async function rawGet(url, headers, timeoutSeconds) {
+  const secure = url.protocol === "https:";
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const port = Number(url.port) || (secure ? 443 : 80);
+  const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, "Connection: close"];
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  const request2 = lines.join("\r\n") + "\r\n\r\n";
+  const [net, tls] = await Promise.all([import("node:net"), secure ? import("node:tls") : void 0]);
+  return new Promise((resolve5, reject) => {
+    let head = Buffer.alloc(0);
+    let decoder;
+    let early = [];
+    let sink;
+    let settle;
+    let failure;
+    let closed = false;
+    const check = () => {
+      if (!settle || !decoder) return;
+      const { resolve: done, reject: broken } = settle;
+      if (decoder.done || closed && !failure && decoder.untilClose) {
+        settle = void 0;
+        socket.destroy();
+        done();
+      } else if (failure || closed) {
+        settle = void 0;
+        broken(failure ?? new Error(decoder.describeShortfall()));
+      }
+    };
+    const consume = (data) => {
+      if (!decoder || decoder.done) return;
+      if (sink) decoder.feed(data, sink);
+      else early.push(Buffer.from(data));
+    };
+    const onData = (data) => {
+      try {
+        if (!head) {
+          consume(data);
+          check();
+          return;
+        }
+        head = Buffer.concat([head, data]);
+        const end = head.indexOf("\r\n\r\n");
+        if (end === -1) {
+          if (head.length > MAX_HEAD_BYTES) throw new Error("answer headers too large");
+          return;
+        }
+        const { status: status2, headers: answerHeaders } = parseHead(head.toString("latin1", 0, end));
+        const rest = head.subarray(end + 4);
+        head = void 0;
+        const length = answerHeaders.get("content-length");
+        const chunked = /\bchunked\b/i.test(answerHeaders.get("transfer-encoding") ?? "");
+        decoder = new BodyDecoder(!chunked && length !== void 0 && /^\d+$/.test(length) ? Number(length) : void 0, chunked);
+        consume(rest);
+        resolve5({
+          status: status2,
+          header: (name) => answerHeaders.get(name.toLowerCase()) ?? null,
+          body: (target) => new Promise((resolveBody, rejectBody) => {
+            sink = target;
+            settle = { resolve: resolveBody, reject: rejectBody };
+            try {
+              for (const chunk of early) decoder?.feed(chunk, target);
+            } catch (error) {
+              failure ??= error;
+            }
+            early = [];
+            check();
+          }),
+          close: () => socket.destroy()
+        });
+      } catch (error) {
+        socket.destroy(error);
+      }
+    };
+    const options = {
+      host,
+      port,
+      onread: {
+        buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+        callback: (bytes, buffer) => {
+          onData(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+          return true;
+        }
+      }
+    };
+    const socket = tls ? tls.connect({ ...options, servername: net.isIP(host) ? void 0 : host }) : net.connect(options);
+    socket.setTimeout(timeoutSeconds * 1e3, () => socket.destroy(new TransportError(`no data within ${timeoutSeconds} s`, false, true, true)));
+    socket.once(tls ? "secureConnect" : "connect", () => socket.write(request2));
+    socket.once("error", (error) => {
+      failure ??= describeFailure(error, timeoutSeconds);
+      if (head) reject(failure);
+      check();
+    });
+    socket.once("close", () => {
+      closed = true;
+      if (head) reject(failure ?? new TransportError("connection closed before an answer", false, true, false));
+      check();
+    });
+  });
+}
+var READ_BUFFER_BYTES, MAX_HEAD_BYTES, BodyDecoder;
+var init_raw_get = __esm({
+  "scripts/raw-get.ts"() {
+    "use strict";
+    init_http();
+    READ_BUFFER_BYTES = 1024 * 1024;
+    MAX_HEAD_BYTES = 64 * 1024;
+    BodyDecoder = class {
+      constructor(length, chunked) {
+        this.length = length;
+        this.chunked = chunked;
+        this.done = !chunked && length === 0;
+      }
+      length;
+      chunked;
+      done;
+      received = 0;
+      state = "size";
+      line = "";
+      left = 0;
+      get untilClose() {
+        return !this.chunked && this.length === void 0;
+      }
+      describeShortfall() {
+        return this.length !== void 0 ? `connection closed after ${this.received} of ${this.length} bytes` : "connection closed mid-body";
+      }
+      feed(data, sink) {
+        if (!this.chunked) {
+          const take = this.length === void 0 ? data.length : Math.min(data.length, this.length - this.received);
+          if (take > 0) sink(data.subarray(0, take));
+          this.received += take;
+          if (this.length !== void 0 && this.received >= this.length) this.done = true;
+          return;
+        }
+        let at = 0;
+        while (at < data.length && !this.done) {
+          if (this.state === "data") {
+            const take = Math.min(this.left, data.length - at);
+            sink(data.subarray(at, at + take));
+            this.received += take;
+            this.left -= take;
+            at += take;
+            if (this.left === 0) this.state = "crlf";
+            continue;
+          }
+          const end = data.indexOf(10, at);
+          this.line += data.toString("latin1", at, end === -1 ? data.length : end);
+          if (this.line.length > 4096) throw new Error("malformed chunked body");
+          if (end === -1) return;
+          at = end + 1;
+          const line = this.line.replace(/\r$/, "");
+          this.line = "";
+          if (this.state === "crlf") {
+            if (line !== "") throw new Error("malformed chunked body");
+            this.state = "size";
+          } else if (this.state === "size") {
+            const size = parseInt(line.split(";")[0].trim(), 16);
+            if (!Number.isFinite(size) || size < 0) throw new Error("malformed chunked body");
+            this.left = size;
+            this.state = size === 0 ? "trailer" : "data";
+          } else if (line === "") {
+            this.done = true;
+          }
+        }
+      }
+    };
+  }
+});
+
+// scripts/http.ts
+function stack() {
+  loaded ??= (async () => {
+    const [{ default: fetch }, http, https] = await Promise.all([
+      Promise.resolve().then(() => __toESM(require_node_ponyfill())),
+      import("node:http"),
+      import("node:https")
+    ]);
+    const plain = new http.Agent({ keepAlive: false });
+    const secure = new https.Agent({ keepAlive: false });
+    return { fetch, agent: (url) => url.protocol === "http:" ? plain : secure };
+  })();
+  return loaded;
+}
+function describeFailure(error, timeoutSeconds) {
+  if (error instanceof TransportError) return error;
+  const err = error;
+  if (err.name === "AbortError") {
+    return new TransportError(`no answer within ${timeoutSeconds} s`, false, true, true);
+  }
+  const code = err.code ?? "";
+  if (/CERT|TLS|SSL|SELF_SIGNED/.test(code)) {
+    return new TransportError(`TLS failure (${code})`, true, false, false);
+  }
+  if (err.type === "max-size") return new TransportError("answer too large", false, true, false);
+  const notSent = NOT_SENT_CODES.has(code);
+  const what = code === "ECONNRESET" ? "connection reset" : notSent ? `cannot connect (${code})` : code || "connection failed";
+  return new TransportError(what, notSent, true, false);
+}
+async function request(url, options) {
+  const { fetch, agent } = await stack();
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutSeconds * 1e3);
+  try {
+    const response = await fetch(url, {
+      method: options.method,
+      headers: { "User-Agent": USER_AGENT, Accept: "application/json", ...options.headers },
+      body: options.body,
+      redirect: "manual",
+      signal: controller.signal,
+      // node-fetch extensions, typed loosely by cross-fetch.
+      ...{ agent, size: MAX_API_BODY, compress: true }
+    });
+    const text = await response.text();
+    return { status: response.status, text, header: (name) => response.headers.get(name) };
+  } catch (error) {
+    throw describeFailure(error, options.timeoutSeconds);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+async function openStream(url, headers, timeoutSeconds) {
+  const { rawGet: rawGet2 } = await Promise.resolve().then(() => (init_raw_get(), raw_get_exports));
+  let target = new URL(url);
+  for (let hop = 0; ; hop++) {
+    const answer = await rawGet2(target, { "User-Agent": USER_AGENT, "Accept-Encoding": "identity", ...headers }, timeoutSeconds);
+    const location = answer.header("location");
+    if (answer.status < 300 || answer.status >= 400 || !location || hop >= MAX_REDIRECTS) return answer;
+    answer.close();
+    target = new URL(location, target);
+  }
+}
+var USER_AGENT, MAX_API_BODY, NOT_SENT_CODES, TransportError, loaded, MAX_REDIRECTS;
+var init_http = __esm({
+  "scripts/http.ts"() {
+    "use strict";
+    init_version();
+    USER_AGENT = `sora-2-generate/${VERSION} (node ${process.versions.node})`;
+    MAX_API_BODY = 1024 * 1024;
+    NOT_SENT_CODES = /* @__PURE__ */ new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+    TransportError = class extends Error {
+      /** True only when the request certainly did not reach the server. */
+      notSent;
+      /** False for failures that another try cannot fix (a bad TLS certificate). */
+      transient;
+      timedOut;
+      constructor(description, notSent, transient, timedOut) {
+        super(description);
+        this.notSent = notSent;
+        this.transient = transient;
+        this.timedOut = timedOut;
+      }
+    };
+    MAX_REDIRECTS = 5;
   }
 });
 
@@ -7799,116 +8091,8 @@ function invalid(message, action) {
   return new CliError("INVALID_ARGUMENT", message, { action });
 }
 
-// package.json
-var version = "1.0.0";
-
-// scripts/version.ts
-var VERSION = version;
-
-// scripts/http.ts
-var USER_AGENT = `sora-2-generate/${VERSION} (node ${process.versions.node})`;
-var MAX_API_BODY = 1024 * 1024;
-var NOT_SENT_CODES = /* @__PURE__ */ new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
-var TransportError = class extends Error {
-  /** True only when the request certainly did not reach the server. */
-  notSent;
-  /** False for failures that another try cannot fix (a bad TLS certificate). */
-  transient;
-  timedOut;
-  constructor(description, notSent, transient, timedOut) {
-    super(description);
-    this.notSent = notSent;
-    this.transient = transient;
-    this.timedOut = timedOut;
-  }
-};
-var loaded;
-function stack() {
-  loaded ??= (async () => {
-    const [{ default: fetch }, http, https] = await Promise.all([
-      Promise.resolve().then(() => __toESM(require_node_ponyfill())),
-      import("node:http"),
-      import("node:https")
-    ]);
-    const plain = new http.Agent({ keepAlive: false });
-    const secure = new https.Agent({ keepAlive: false });
-    return { fetch, agent: (url) => url.protocol === "http:" ? plain : secure };
-  })();
-  return loaded;
-}
-function describeFailure(error, timeoutSeconds) {
-  if (error instanceof TransportError) return error;
-  const err = error;
-  if (err.name === "AbortError") {
-    return new TransportError(`no answer within ${timeoutSeconds} s`, false, true, true);
-  }
-  const code = err.code ?? "";
-  if (/CERT|TLS|SSL|SELF_SIGNED/.test(code)) {
-    return new TransportError(`TLS failure (${code})`, true, false, false);
-  }
-  if (err.type === "max-size") return new TransportError("answer too large", false, true, false);
-  const notSent = NOT_SENT_CODES.has(code);
-  const what = code === "ECONNRESET" ? "connection reset" : notSent ? `cannot connect (${code})` : code || "connection failed";
-  return new TransportError(what, notSent, true, false);
-}
-async function request(url, options) {
-  const { fetch, agent } = await stack();
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutSeconds * 1e3);
-  try {
-    const response = await fetch(url, {
-      method: options.method,
-      headers: { "User-Agent": USER_AGENT, Accept: "application/json", ...options.headers },
-      body: options.body,
-      redirect: "manual",
-      signal: controller.signal,
-      // node-fetch extensions, typed loosely by cross-fetch.
-      ...{ agent, size: MAX_API_BODY, compress: true }
-    });
-    const text = await response.text();
-    return { status: response.status, text, header: (name) => response.headers.get(name) };
-  } catch (error) {
-    throw describeFailure(error, options.timeoutSeconds);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-var MAX_REDIRECTS = 5;
-async function get(url, headers, timeoutSeconds) {
-  const client = url.protocol === "https:" ? await import("node:https") : await import("node:http");
-  return new Promise((resolve5, reject) => {
-    const req = client.request(url, {
-      method: "GET",
-      agent: false,
-      headers: { "User-Agent": USER_AGENT, "Accept-Encoding": "identity", ...headers }
-    });
-    req.setTimeout(timeoutSeconds * 1e3, () => req.destroy(new TransportError(`no data within ${timeoutSeconds} s`, false, true, true)));
-    req.once("error", (error) => reject(describeFailure(error, timeoutSeconds)));
-    req.once(
-      "response",
-      (res) => resolve5({
-        status: res.statusCode ?? 0,
-        header: (name) => {
-          const value = res.headers[name.toLowerCase()];
-          return Array.isArray(value) ? value.join(", ") : value ?? null;
-        },
-        body: res,
-        close: () => res.destroy()
-      })
-    );
-    req.end();
-  });
-}
-async function openStream(url, headers, timeoutSeconds) {
-  let target = new URL(url);
-  for (let hop = 0; ; hop++) {
-    const answer = await get(target, headers, timeoutSeconds);
-    const location = answer.header("location");
-    if (answer.status < 300 || answer.status >= 400 || !location || hop >= MAX_REDIRECTS) return answer;
-    answer.close();
-    target = new URL(location, target);
-  }
-}
+// scripts/api.ts
+init_http();
 
 // scripts/types.ts
 var DEFAULT_BASE_URL = "https://nanophoto.ai";
@@ -8301,7 +8485,7 @@ async function resolveApiKey(flag) {
 // scripts/download.ts
 var import_node_fs3 = require("node:fs");
 var import_node_path4 = require("node:path");
-var import_promises = require("node:stream/promises");
+init_http();
 
 // scripts/output.ts
 var REDACTED = "[REDACTED]";
@@ -8469,10 +8653,14 @@ async function attempt(url, part, timeout) {
     throw new Error(message);
   }
   const progressMeter = meter(total, append ? have : 0);
-  answer.body.on("data", (chunk) => progressMeter.add(chunk.length));
+  const fd = (0, import_node_fs3.openSync)(part, append ? "a" : "w", 384);
   try {
-    await (0, import_promises.pipeline)(answer.body, (0, import_node_fs3.createWriteStream)(part, { flags: append ? "a" : "w", mode: 384 }));
+    await answer.body((slice) => {
+      for (let offset = 0; offset < slice.length; ) offset += (0, import_node_fs3.writeSync)(fd, slice, offset);
+      progressMeter.add(slice.length);
+    });
   } finally {
+    (0, import_node_fs3.closeSync)(fd);
     progressMeter.done();
   }
   const size = sizeOf(part);
@@ -8900,6 +9088,7 @@ function list(args) {
 }
 
 // scripts/sora2_generate.ts
+init_version();
 var COMMON = "Common options:";
 function common(y) {
   return y.option("api-key", {

@@ -1,9 +1,8 @@
 // Brings the finished video home: streams to PATH.part, resumes a broken transfer with a Range
 // request, and renames to PATH only when the size matches what the server announced, so PATH
 // never holds a partial file. The download carries no Authorization: the key is for the API only.
-import { accessSync, constants, createWriteStream, existsSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { backoffSeconds, roundedSeconds, sleep } from "./backoff";
 import { CliError, invalid } from "./errors";
 import { openStream, TransportError } from "./http";
@@ -115,10 +114,16 @@ async function attempt(url: string, part: string, timeout: number): Promise<bool
     throw new Error(message);
   }
   const progressMeter = meter(total, append ? have : 0);
-  answer.body.on("data", (chunk: Buffer) => progressMeter.add(chunk.length));
+  // Each slice is written at once with a blocking write, as curl does: the read buffer is
+  // reused for the next read, so nothing piles up in memory.
+  const fd = openSync(part, append ? "a" : "w", 0o600);
   try {
-    await pipeline(answer.body, createWriteStream(part, { flags: append ? "a" : "w", mode: 0o600 }));
+    await answer.body((slice) => {
+      for (let offset = 0; offset < slice.length; ) offset += writeSync(fd, slice, offset);
+      progressMeter.add(slice.length);
+    });
   } finally {
+    closeSync(fd);
     progressMeter.done();
   }
   const size = sizeOf(part);

@@ -2,6 +2,7 @@
 // body), follows no redirects, keeps no idle connections, and sorts failures by whether the
 // request may have reached the server: that decides whether a paid submit may be repeated.
 import type { Agent } from "node:http";
+import type { RawAnswer } from "./raw-get";
 import { VERSION } from "./version";
 
 export const USER_AGENT = `sora-2-generate/${VERSION} (node ${process.versions.node})`;
@@ -103,51 +104,17 @@ export async function request(url: string, options: RequestOptions): Promise<Htt
   }
 }
 
-export interface StreamAnswer {
-  status: number;
-  header(name: string): string | null;
-  body: NodeJS.ReadableStream;
-  close(): void;
-}
-
 const MAX_REDIRECTS = 5;
 
-/** One GET with node's own client; `timeoutSeconds` bounds every silence, not the whole transfer. */
-async function get(url: URL, headers: Record<string, string>, timeoutSeconds: number): Promise<StreamAnswer> {
-  const client = url.protocol === "https:" ? await import("node:https") : await import("node:http");
-  return new Promise((resolve, reject) => {
-    const req = client.request(url, {
-      method: "GET",
-      agent: false,
-      headers: { "User-Agent": USER_AGENT, "Accept-Encoding": "identity", ...headers },
-    });
-    req.setTimeout(timeoutSeconds * 1000, () => req.destroy(new TransportError(`no data within ${timeoutSeconds} s`, false, true, true)));
-    req.once("error", (error) => reject(describeFailure(error, timeoutSeconds)));
-    req.once("response", (res) =>
-      resolve({
-        status: res.statusCode ?? 0,
-        header: (name) => {
-          const value = res.headers[name.toLowerCase()];
-          return Array.isArray(value) ? value.join(", ") : (value ?? null);
-        },
-        body: res,
-        close: () => res.destroy(),
-      }),
-    );
-    req.end();
-  });
-}
-
 /**
- * A streamed GET for downloads. node-fetch 2 never reports a body cut short when the server
- * sent a Content-Length (the stream just stalls), and resuming depends on noticing exactly
- * that, so downloads use node's client. Redirects are followed: a download carries no
- * credentials, and CDNs hand out signed URLs that way.
+ * A streamed GET for downloads. Redirects are followed: a download carries no credentials,
+ * and CDNs hand out signed URLs that way.
  */
-export async function openStream(url: string, headers: Record<string, string>, timeoutSeconds: number): Promise<StreamAnswer> {
+export async function openStream(url: string, headers: Record<string, string>, timeoutSeconds: number): Promise<RawAnswer> {
+  const { rawGet } = await import("./raw-get");
   let target = new URL(url);
   for (let hop = 0; ; hop++) {
-    const answer = await get(target, headers, timeoutSeconds);
+    const answer = await rawGet(target, { "User-Agent": USER_AGENT, "Accept-Encoding": "identity", ...headers }, timeoutSeconds);
     const location = answer.header("location");
     if (answer.status < 300 || answer.status >= 400 || !location || hop >= MAX_REDIRECTS) return answer;
     answer.close();

@@ -9,6 +9,12 @@ export interface CdnOptions {
   drops?: number;
   /** Ignore Range headers and always send the whole file with 200. */
   noRange?: boolean;
+  /** Send the whole file with chunked transfer encoding, in pieces of this many bytes. */
+  chunkedPieces?: number;
+  /** Answer with no length at all and end the body by closing the connection. */
+  untilClose?: boolean;
+  /** Paths that answer 302 to another path. */
+  redirects?: Record<string, string>;
 }
 
 export interface Cdn {
@@ -28,10 +34,27 @@ export async function startCdn(files: Record<string, Buffer>, options: CdnOption
   let dropsLeft = options.drops ?? (options.dropAfterBytes ? 1 : 0);
   const server = createServer((req, res) => {
     requests.push({ path: req.url ?? "", headers: req.headers });
+    const moved = options.redirects?.[req.url ?? ""];
+    if (moved) {
+      res.writeHead(302, { Location: moved });
+      res.end();
+      return;
+    }
     const file = files[req.url ?? ""];
     if (!file) {
       res.writeHead(404, { "Content-Type": "text/plain" });
       res.end("not found");
+      return;
+    }
+    if (options.chunkedPieces) {
+      res.writeHead(200, { "Content-Type": "video/mp4" });
+      for (let at = 0; at < file.length; at += options.chunkedPieces) res.write(file.subarray(at, at + options.chunkedPieces));
+      res.end();
+      return;
+    }
+    if (options.untilClose) {
+      req.socket.write("HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nConnection: close\r\n\r\n");
+      req.socket.end(file);
       return;
     }
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");

@@ -75,6 +75,20 @@ describe("--output", () => {
     expect(readFileSync(path).equals(VIDEO)).toBe(true);
   });
 
+  it.each([
+    ["chunked transfer encoding", { chunkedPieces: 100_003 }],
+    ["a body that ends when the connection closes", { untilClose: true }],
+    ["a redirect to the real file", { redirects: { "/v/abc.mp4": "/v/real.mp4" } }],
+  ])("handles %s", async (_name, options) => {
+    cdn = await startCdn({ "/v/abc.mp4": VIDEO, "/v/real.mp4": VIDEO }, options);
+    server = await startStandIn({ status: [completed(TASK_ID, `${cdn.url}/v/abc.mp4`)] });
+    const path = join(tempDir(), "clip.mp4");
+    const r = await run(["status", "--task-id", TASK_ID, "--output", path, "--base-url", server.url]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(path).equals(VIDEO)).toBe(true);
+    noAuthAtCdn();
+  });
+
   it("a 404 fails with DOWNLOAD_FAILED, the video URL and the retry command; PATH never exists", async () => {
     cdn = await startCdn({});
     server = await startStandIn({ status: [completed(TASK_ID, `${cdn.url}/gone.mp4`)] });

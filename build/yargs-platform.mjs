@@ -1,8 +1,7 @@
 // yargs' Node platform layer, minus what this CLI never uses: environment variables (yargs
-// reads them for .env(), shell completion and locale detection), locale files on disk and
-// import.meta. Without it the bundle reads no environment variable it does not declare, and
-// yargs does no file-system work at start-up.
-import { notStrictEqual, strictEqual } from "node:assert";
+// reads them for .env(), shell completion and locale detection), locale files on disk,
+// node:assert and import.meta. So the bundle reads no environment variable it does not
+// declare, and yargs does no file-system work at start-up.
 import { readFileSync, readdirSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { inspect, format } from "node:util";
@@ -13,6 +12,14 @@ import stringWidth from "string-width";
 import Parser from "yargs-parser";
 import { getProcessArgvBin } from "../node_modules/yargs/build/lib/utils/process-argv.js";
 import { y18n } from "../node_modules/y18n/build/lib/index.js";
+
+// yargs checks its own call arguments with these; node:assert would cost 4 ms to load.
+function strictEqual(actual, expected, message) {
+  if (actual !== expected) throw message instanceof Error ? message : new Error(message ?? `${actual} !== ${expected}`);
+}
+function notStrictEqual(actual, expected, message) {
+  if (actual === expected) throw message instanceof Error ? message : new Error(message ?? `${actual} === ${expected}`);
+}
 
 // English strings are y18n's keys, so no locale file is needed.
 const noLocaleFiles = { fs: {}, format, resolve, exists: () => false };

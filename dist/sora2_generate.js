@@ -2745,7 +2745,6 @@ var require_lib2 = __commonJS({
 });
 
 // build/yargs-platform.mjs
-var import_node_assert = require("node:assert");
 var import_node_fs = require("node:fs");
 var import_node_path2 = require("node:path");
 var import_node_util2 = require("node:util");
@@ -4556,9 +4555,15 @@ function y18n(opts, _shim) {
 }
 
 // build/yargs-platform.mjs
+function strictEqual(actual, expected, message) {
+  if (actual !== expected) throw message instanceof Error ? message : new Error(message ?? `${actual} !== ${expected}`);
+}
+function notStrictEqual(actual, expected, message) {
+  if (actual === expected) throw message instanceof Error ? message : new Error(message ?? `${actual} === ${expected}`);
+}
 var noLocaleFiles = { fs: {}, format: import_node_util2.format, resolve: import_node_path2.resolve, exists: () => false };
 var yargs_platform_default = {
-  assert: { notStrictEqual: import_node_assert.notStrictEqual, strictEqual: import_node_assert.strictEqual },
+  assert: { notStrictEqual, strictEqual },
   cliui: ui,
   findUp: sync_default,
   getEnv: () => void 0,
@@ -8697,7 +8702,6 @@ async function download(url, path, overwrite, timeout, retryCommand) {
 }
 
 // scripts/journal.ts
-var import_node_crypto = require("node:crypto");
 var import_node_fs4 = require("node:fs");
 var import_node_path5 = require("node:path");
 var KEEP_TASKS = 500;
@@ -8808,7 +8812,8 @@ var Journal = class {
    * and one older than two minutes is taken to be left by a crashed run. Returns the release.
    */
   async lock(origin, request2) {
-    const name = (0, import_node_crypto.createHash)("sha256").update(fingerprint(origin, requestOf(request2))).digest("hex").slice(0, 32);
+    const { createHash } = await import("node:crypto");
+    const name = createHash("sha256").update(fingerprint(origin, requestOf(request2))).digest("hex").slice(0, 32);
     const path = (0, import_node_path5.join)(this.dir, `submit-${name}.lock`);
     try {
       this.ensureDir();
@@ -9113,32 +9118,26 @@ async function main(argv) {
   if (command2 !== void 0 && !command2.startsWith("-") && !["submit", "status", "list"].includes(command2)) {
     throw invalid(`Unknown command "${command2}": use submit, status or list.`, "Run with --help for usage.");
   }
-  await yargs_default(argv).scriptName("sora2_generate.js").usage("Generate videos with the NanoPhoto.AI Sora 2 API.\n\nUsage: node sora2_generate.js <submit|status|list> [options]").command(
+  const args = await yargs_default(argv).scriptName("sora2_generate.js").usage("Generate videos with the NanoPhoto.AI Sora 2 API.\n\nUsage: node sora2_generate.js <submit|status|list> [options]").command(
     "submit",
     "Submit a video generation task (costs credits)",
-    (y) => download2(common(y)).option("prompt", { type: "string", describe: "What the video shows (required)" }).option("mode", { type: "string", describe: `${MODES.join(" | ")} [default: imageToVideo with images, else textToVideo]` }).option("image-url", { type: "string", array: true, describe: "Public http(s) image URL for imageToVideo; repeat for more" }).option("model-tier", { type: "string", describe: `${TIERS.join(" | ")} [default: sora2]` }).option("aspect-ratio", { type: "string", describe: `${ASPECT_RATIOS.join(" | ")} [default: portrait]` }).option("video-duration", { type: "string", describe: `Seconds: ${DURATIONS.join(" | ")} [default: 10]` }).option("follow", { type: "boolean", describe: "Wait for the video after submitting" }).option("new", { type: "boolean", describe: "Submit even if the same request was submitted in the last hour" }).option("dry-run", { type: "boolean", describe: "Check everything and print the request and its cost; send nothing" }),
-    async (args) => {
-      process.exitCode = await submit(args);
-    }
+    (y) => download2(common(y)).option("prompt", { type: "string", describe: "What the video shows (required)" }).option("mode", { type: "string", describe: `${MODES.join(" | ")} [default: imageToVideo with images, else textToVideo]` }).option("image-url", { type: "string", array: true, describe: "Public http(s) image URL for imageToVideo; repeat for more" }).option("model-tier", { type: "string", describe: `${TIERS.join(" | ")} [default: sora2]` }).option("aspect-ratio", { type: "string", describe: `${ASPECT_RATIOS.join(" | ")} [default: portrait]` }).option("video-duration", { type: "string", describe: `Seconds: ${DURATIONS.join(" | ")} [default: 10]` }).option("follow", { type: "boolean", describe: "Wait for the video after submitting" }).option("new", { type: "boolean", describe: "Submit even if the same request was submitted in the last hour" }).option("dry-run", { type: "boolean", describe: "Check everything and print the request and its cost; send nothing" })
   ).command(
     "status",
     "Check a task, or with --follow wait for it",
-    (y) => download2(common(y)).option("task-id", { type: "string", describe: "The task id that submit printed" }).option("last", { type: "boolean", describe: "Act on the newest task in the journal instead of --task-id" }).option("follow", { type: "boolean", describe: "Wait until the task completes or fails" }),
-    async (args) => {
-      process.exitCode = await status(args);
-    }
+    (y) => download2(common(y)).option("task-id", { type: "string", describe: "The task id that submit printed" }).option("last", { type: "boolean", describe: "Act on the newest task in the journal instead of --task-id" }).option("follow", { type: "boolean", describe: "Wait until the task completes or fails" })
   ).command(
     "list",
     "List recent tasks from the local journal (no network)",
-    (y) => y.option("limit", { type: "string", describe: "How many tasks [default: 20]" }).option("json-only", { type: "boolean", describe: "Print a JSON array" }),
-    (args) => {
-      process.exitCode = list(args);
-    }
+    (y) => y.option("limit", { type: "string", describe: "How many tasks [default: 20]" }).option("json-only", { type: "boolean", describe: "Print a JSON array" })
   ).demandCommand(1, "Missing command: use submit, status or list.").strict().version(VERSION).help().alias("help", "h").wrap(100).epilog(
     "Exit codes: 0 ok, 1 generation failed, 2 invalid usage or no key, 3 refused by the API, 4 still processing at --max-wait, 5 network/server failure or unknown submit outcome."
   ).fail((message, error) => {
     throw error ?? invalid(message, "Run with --help for usage.");
   }).parseAsync();
+  const run = { submit, status, list };
+  const name = String(args._[0]);
+  process.exitCode = await run[name](args);
 }
 main(process.argv.slice(2)).catch((error) => {
   const known = error instanceof CliError ? error : new CliError("UNEXPECTED_ERROR", `Unexpected error: ${error instanceof Error ? error.message : String(error)}`);

@@ -2,7 +2,6 @@
 // id is never lost and the same paid request is not sent twice by accident.
 // <state>/sora-2-generate/tasks.jsonl holds one JSON object per line; a later line about the
 // same task adds to or overrides the earlier one. The key is never written here.
-import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { sleep } from "./backoff";
@@ -160,6 +159,7 @@ export class Journal {
    * and one older than two minutes is taken to be left by a crashed run. Returns the release.
    */
   async lock(origin: string, request: GenerateRequest): Promise<() => void> {
+    const { createHash } = await import("node:crypto");
     const name = createHash("sha256").update(fingerprint(origin, requestOf(request))).digest("hex").slice(0, 32);
     const path = join(this.dir, `submit-${name}.lock`);
     try {

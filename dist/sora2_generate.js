@@ -9073,7 +9073,8 @@ async function status(args) {
     known = journal?.find(taskId);
   }
   const client = await connect(args, timings, base);
-  return track(taskId, { client, origin: base.origin, journal, known, output, timings, justSubmitted: false }, Boolean(args.follow), 0, Date.now());
+  const since = known ? Date.parse(known.time) : Date.now();
+  return track(taskId, { client, origin: base.origin, journal, known, output, timings, justSubmitted: false }, Boolean(args.follow), 0, since);
 }
 function list(args) {
   const text = args.limit === void 0 ? "20" : String(args.limit).trim();
@@ -9135,6 +9136,12 @@ async function main(argv) {
   ).fail((message, error) => {
     throw error ?? invalid(message, "Run with --help for usage.");
   }).parseAsync();
+  setJsonOnly(Boolean(args.jsonOnly));
+  for (const [flag, value] of Object.entries(args)) {
+    if (Array.isArray(value) && flag !== "_" && flag !== "image-url" && flag !== "imageUrl") {
+      throw invalid(`--${flag} was given ${value.length} times; give it once.`);
+    }
+  }
   const run = { submit, status, list };
   const name = String(args._[0]);
   process.exitCode = await run[name](args);

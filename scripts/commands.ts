@@ -243,7 +243,8 @@ export async function status(args: StatusCommandArgs): Promise<number> {
     known = journal?.find(taskId);
   }
   const client = await connect(args, timings, base);
-  return track(taskId, { client, origin: base.origin, journal, known, output, timings, justSubmitted: false }, Boolean(args.follow), 0, Date.now());
+  const since = known ? Date.parse(known.time) : Date.now();
+  return track(taskId, { client, origin: base.origin, journal, known, output, timings, justSubmitted: false }, Boolean(args.follow), 0, since);
 }
 
 export function list(args: ListCommandArgs): number {

@@ -97,6 +97,13 @@ async function main(argv: string[]): Promise<void> {
     })
     .parseAsync();
 
+  setJsonOnly(Boolean(args.jsonOnly));
+  for (const [flag, value] of Object.entries(args)) {
+    if (Array.isArray(value) && flag !== "_" && flag !== "image-url" && flag !== "imageUrl") {
+      throw invalid(`--${flag} was given ${value.length} times; give it once.`);
+    }
+  }
+
   const run = { submit, status, list } as const;
   const name = String(args._[0]) as keyof typeof run;
   process.exitCode = await (run[name] as (a: unknown) => number | Promise<number>)(args);

@@ -2,12 +2,23 @@
 // submit is repeated only when the server certainly created nothing.
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { FAST, KEY, run, type Run } from "./cli";
+import { FAST, KEY, run as runBundle, type Run } from "./cli";
 import { apiError, completed, processing, startStandIn, TASK_ID, type StandIn } from "./standin";
 
 let server: StandIn;
 let other: StandIn | undefined;
+let runs: Run[] = [];
+
+/** Every run in this file is checked afterwards for the key in its output. */
+async function run(...args: Parameters<typeof runBundle>): Promise<Run> {
+  const result = await runBundle(...args);
+  runs.push(result);
+  return result;
+}
+
 afterEach(async () => {
+  for (const r of runs) noKey(r);
+  runs = [];
   await server?.close();
   await other?.close();
   other = undefined;
@@ -61,6 +72,15 @@ describe("status checks ride out transient failures", () => {
     expect(r.code).toBe(0);
     const [first, second] = server.checks();
     expect(second.at - first.at).toBeGreaterThanOrEqual(380);
+    expect(r.stderr).toMatch(/no answer within 0.4 s, retrying in/);
+  });
+
+  it("retries a check whose body stalls past --request-timeout", async () => {
+    server = await startStandIn({ status: [{ stallBody: true }, completed()] });
+    const r = await run(["status", "--task-id", TASK_ID, "--request-timeout", "0.4", "--json-only", "--base-url", server.url]);
+    expect(r.code).toBe(0);
+    expect(r.json.status).toBe("completed");
+    expect(server.checks()).toHaveLength(2);
     expect(r.stderr).toMatch(/no answer within 0.4 s, retrying in/);
   });
 

@@ -8,6 +8,7 @@ export type Step =
   | { body: string; status?: number; contentType?: string; headers?: Record<string, string> }
   | { drop: true }
   | { hang: true }
+  | { stallBody: true }
   | { redirect: string; status?: number }
   | { echoAuth: true; status?: number };
 
@@ -58,6 +59,11 @@ function answer(step: Step, req: IncomingMessage, res: ServerResponse): void {
     return;
   }
   if ("hang" in step) return;
+  if ("stallBody" in step) {
+    res.writeHead(200, { "Content-Type": "application/json", "Content-Length": "200" });
+    res.write('{"success": true, "status": "proc');
+    return;
+  }
   if ("redirect" in step) {
     res.writeHead(step.status ?? 307, { Location: step.redirect });
     res.end();

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { FAST, KEY, run } from "./cli";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { FAST, KEY, run, tempDir } from "./cli";
 import { apiError, completed, failed, processing, startStandIn, TASK_ID, type StandIn } from "./standin";
 
 let server: StandIn;
@@ -201,6 +203,21 @@ describe("help and version", () => {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toMatch(/visible to other local users/i);
+  });
+
+  it.each([
+    ["--help", ["--help"]],
+    ["--version", ["--version"]],
+    ["submit --dry-run", ["submit", "--prompt", "p", "--dry-run"]],
+    ["a validation error", ["submit", "--prompt", "p", "--video-duration", "12"]],
+  ])("%s loads no HTTP stack", async (_name, args) => {
+    const dir = tempDir();
+    const probe = join(dir, "probe.cjs");
+    writeFileSync(probe, `process.on("exit", () => process.stderr.write("loaded:" + process.moduleLoadList.filter((m) => /^NativeModule (http|https|zlib|tls)$/.test(m)).join(",") + "\\n"));\n`);
+    const r = await run(args, { env: { NODE_OPTIONS: `--require ${probe}` } });
+    expect(r.stderr).toMatch(/^loaded:$/m);
+    const submitted = await run(["submit", "--prompt", "p"], { env: { NODE_OPTIONS: `--require ${probe}`, NANOPHOTO_BASE_URL: "http://127.0.0.1:1" } });
+    expect(submitted.stderr).toMatch(/^loaded:.*http/m);
   });
 
   it("prints the version", async () => {

@@ -31,6 +31,8 @@ const cases: Array<[string, string[], RegExp]> = [
   ["unknown flag", ["submit", "--prompt", "p", "--colour", "red"], /Unknown argument/],
   ["missing command", [], /Missing command/],
   ["unknown command", ["generate", "--prompt", "p"], /Unknown command "generate": use submit, status or list/],
+  ["a flag given twice", ["submit", "--prompt", "a", "--prompt", "b"], /--prompt was given 2 times; give it once/],
+  ["--task-id and --last together", ["status", "--task-id", "t", "--last"], /either --task-id or --last/],
   ["status without task id", ["status"], /status needs --task-id/],
   ["status with blank task id", ["status", "--task-id", " "], /status needs --task-id/],
   ["status with bad interval", ["status", "--task-id", "t", "--status-check-interval", "abc"], /--status-check-interval must be/],

@@ -8050,7 +8050,7 @@ var TABLE = {
   SUBMIT_OUTCOME_UNKNOWN: {
     exit: EXIT.unavailable,
     message: "The submit request was sent but no usable answer came back: a task may have been created and charged.",
-    action: "Do not submit again yet: wait a few minutes, then look for the task in `list` or on your NanoPhoto dashboard; submit again only if no task appears."
+    action: "Do not submit again yet: wait a few minutes and look for the task on your NanoPhoto dashboard. The same submit is refused for an hour unless you pass --new."
   },
   DOWNLOAD_FAILED: {
     exit: EXIT.unavailable,
@@ -8639,13 +8639,18 @@ async function attempt(url, part, timeout) {
   const range = contentRange(answer.header("content-range"));
   if (answer.status === 416 && have > 0) {
     answer.close();
-    if (range.total === have) return true;
+    if (range.total === have) return;
     (0, import_node_fs3.unlinkSync)(part);
     throw new Error("the partial file no longer matches the video");
   }
+  if (answer.status === 206 && range.start !== have) {
+    answer.close();
+    (0, import_node_fs3.unlinkSync)(part);
+    throw new Error("the server resumed at another offset");
+  }
   let append = false;
   let total;
-  if (answer.status === 206 && have > 0 && range.start === have) {
+  if (answer.status === 206) {
     append = true;
     total = range.total;
   } else if (answer.status === 200) {
@@ -8670,7 +8675,6 @@ async function attempt(url, part, timeout) {
   }
   const size = sizeOf(part);
   if (total !== void 0 && size !== total) throw new Error(`got ${size} of ${total} bytes`);
-  return true;
 }
 async function download(url, path, overwrite, timeout, retryCommand) {
   const part = `${path}.part`;
@@ -8688,7 +8692,7 @@ async function download(url, path, overwrite, timeout, retryCommand) {
       return { path, bytes: sizeOf(path) };
     } catch (error) {
       if (error instanceof CliError) throw error;
-      reason = error instanceof TransportError || error instanceof Error ? error.message : String(error);
+      reason = error instanceof Error ? error.message : String(error);
       if (error instanceof Permanent || tries + 1 >= ATTEMPTS) break;
       const delay = backoffSeconds(tries);
       progress(`download: ${reason}, retrying in ${roundedSeconds(delay)}`);
@@ -8783,6 +8787,10 @@ var Journal = class {
     if (skipped) this.warn(`skipped ${skipped} unreadable line${skipped === 1 ? "" : "s"}`);
     return [...byId.values()].sort((a, b) => (b.time ?? "").localeCompare(a.time ?? ""));
   }
+  /** Remembers a submit whose answer was lost, so that repeating it is not done blindly. */
+  recordUnknownOutcome(origin, request2) {
+    this.recordSubmit(`unknown-${Date.now()}-${process.pid}`, origin, request2, { status: "unknown" });
+  }
   recordSubmit(taskId, origin, request2, learned2) {
     this.append({ taskId, time: (/* @__PURE__ */ new Date()).toISOString(), origin, request: requestOf(request2), ...learned2 });
     this.compact();
@@ -8798,9 +8806,12 @@ var Journal = class {
     return this.entries().find((entry) => entry.taskId === taskId);
   }
   newest(origin) {
-    return this.entries().find((entry) => entry.origin === origin);
+    return this.entries().find((entry) => entry.origin === origin && entry.status !== "unknown");
   }
-  /** A task from the last hour with the same request that has not failed. */
+  /**
+   * A task from the last hour with the same request that has not failed, or a submit of it whose
+   * outcome is unknown (which may have created a task the journal cannot name).
+   */
   reusable(origin, request2, now = Date.now()) {
     const wanted = fingerprint(origin, requestOf(request2));
     return this.entries().find(
@@ -9012,16 +9023,25 @@ async function submit(args) {
   const guard = args.new ? void 0 : journal;
   if (args.dryRun) {
     const url = endpoint(base, GENERATE_PATH);
-    const reuse = guard?.reusable(base.origin, request2);
+    const found = guard?.reusable(base.origin, request2);
+    const unknown = found?.status === "unknown";
+    const reuse = unknown ? void 0 : found;
     finish(
-      { dryRun: true, endpoint: url, body: request2, estimatedCredits: credits, reuseTaskId: reuse?.taskId ?? null },
+      {
+        dryRun: true,
+        endpoint: url,
+        body: request2,
+        estimatedCredits: credits,
+        reuseTaskId: reuse?.taskId ?? null,
+        ...unknown ? { earlierOutcomeUnknown: true } : {}
+      },
       [
         ["Endpoint", `POST ${url}`],
         ["Body", JSON.stringify(request2)],
         ["Estimated credits", String(credits)],
         ["Would reuse", reuse ? `${reuse.taskId}, submitted ${formatAge(reuse.time)} ago (pass --new to submit another)` : void 0]
       ],
-      reuse ? `Dry run: nothing was sent; this submit would reuse task ${reuse.taskId} and cost nothing more.` : `Dry run: nothing was sent; this submit would cost about ${credits} credits.`
+      unknown ? `Dry run: nothing was sent; this submit would be refused, because the same request sent ${formatAge(found.time)} ago may have created a task (pass --new to submit anyway).` : reuse ? `Dry run: nothing was sent; this submit would reuse task ${reuse.taskId} and cost nothing more.` : `Dry run: nothing was sent; this submit would cost about ${credits} credits.`
     );
     return EXIT.ok;
   }
@@ -9032,6 +9052,13 @@ async function submit(args) {
   const started = Date.now();
   try {
     const reuse = guard?.reusable(base.origin, request2);
+    if (reuse?.status === "unknown") {
+      throw new CliError(
+        "SUBMIT_OUTCOME_UNKNOWN",
+        `The same request was sent ${formatAge(reuse.time)} ago and its answer was lost: it may have created a task and been charged, so it was not sent again.`,
+        { action: "Wait a few minutes, then look for the task on your NanoPhoto dashboard; pass --new to submit anyway." }
+      );
+    }
     if (reuse) {
       release?.();
       progress(`same request as ${reuse.taskId} submitted ${formatAge(reuse.time)} ago; reusing it; pass --new to submit another`);
@@ -9039,7 +9066,12 @@ async function submit(args) {
       return await track(reuse.taskId, { ...tracking, known: reuse }, Boolean(args.follow), firstDelay, Date.parse(reuse.time));
     }
     inFlight = { submitting: true };
-    created = await client.submit(request2, started + timings.maxWait * 1e3, retryNotice("submit"));
+    try {
+      created = await client.submit(request2, started + timings.maxWait * 1e3, retryNotice("submit"));
+    } catch (error) {
+      if (error instanceof CliError && error.code === "SUBMIT_OUTCOME_UNKNOWN") journal?.recordUnknownOutcome(base.origin, request2);
+      throw error;
+    }
     journal?.recordSubmit(created.taskId ?? "", base.origin, request2, learned(created));
   } finally {
     release?.();

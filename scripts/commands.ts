@@ -179,18 +179,29 @@ export async function submit(args: SubmitCommandArgs): Promise<number> {
   const guard = args.new ? undefined : journal;
   if (args.dryRun) {
     const url = endpoint(base, GENERATE_PATH);
-    const reuse = guard?.reusable(base.origin, request);
+    const found = guard?.reusable(base.origin, request);
+    const unknown = found?.status === "unknown";
+    const reuse = unknown ? undefined : found;
     finish(
-      { dryRun: true, endpoint: url, body: request, estimatedCredits: credits, reuseTaskId: reuse?.taskId ?? null },
+      {
+        dryRun: true,
+        endpoint: url,
+        body: request,
+        estimatedCredits: credits,
+        reuseTaskId: reuse?.taskId ?? null,
+        ...(unknown ? { earlierOutcomeUnknown: true } : {}),
+      },
       [
         ["Endpoint", `POST ${url}`],
         ["Body", JSON.stringify(request)],
         ["Estimated credits", String(credits)],
         ["Would reuse", reuse ? `${reuse.taskId}, submitted ${formatAge(reuse.time)} ago (pass --new to submit another)` : undefined],
       ],
-      reuse
-        ? `Dry run: nothing was sent; this submit would reuse task ${reuse.taskId} and cost nothing more.`
-        : `Dry run: nothing was sent; this submit would cost about ${credits} credits.`,
+      unknown
+        ? `Dry run: nothing was sent; this submit would be refused, because the same request sent ${formatAge(found.time)} ago may have created a task (pass --new to submit anyway).`
+        : reuse
+          ? `Dry run: nothing was sent; this submit would reuse task ${reuse.taskId} and cost nothing more.`
+          : `Dry run: nothing was sent; this submit would cost about ${credits} credits.`,
     );
     return EXIT.ok;
   }
@@ -201,6 +212,13 @@ export async function submit(args: SubmitCommandArgs): Promise<number> {
   const started = Date.now();
   try {
     const reuse = guard?.reusable(base.origin, request);
+    if (reuse?.status === "unknown") {
+      throw new CliError(
+        "SUBMIT_OUTCOME_UNKNOWN",
+        `The same request was sent ${formatAge(reuse.time)} ago and its answer was lost: it may have created a task and been charged, so it was not sent again.`,
+        { action: "Wait a few minutes, then look for the task on your NanoPhoto dashboard; pass --new to submit anyway." },
+      );
+    }
     if (reuse) {
       release?.();
       progress(`same request as ${reuse.taskId} submitted ${formatAge(reuse.time)} ago; reusing it; pass --new to submit another`);
@@ -208,7 +226,12 @@ export async function submit(args: SubmitCommandArgs): Promise<number> {
       return await track(reuse.taskId, { ...tracking, known: reuse }, Boolean(args.follow), firstDelay, Date.parse(reuse.time));
     }
     inFlight = { submitting: true };
-    created = await client.submit(request, started + timings.maxWait * 1000, retryNotice("submit"));
+    try {
+      created = await client.submit(request, started + timings.maxWait * 1000, retryNotice("submit"));
+    } catch (error) {
+      if (error instanceof CliError && error.code === "SUBMIT_OUTCOME_UNKNOWN") journal?.recordUnknownOutcome(base.origin, request);
+      throw error;
+    }
     journal?.recordSubmit(created.taskId ?? "", base.origin, request, learned(created));
   } finally {
     release?.();

@@ -5,7 +5,7 @@ import { accessSync, closeSync, constants, existsSync, openSync, renameSync, sta
 import { dirname, join, resolve } from "node:path";
 import { backoffSeconds, roundedSeconds, sleep } from "./backoff";
 import { CliError, invalid } from "./errors";
-import { openStream, TransportError } from "./http";
+import { openStream } from "./http";
 import { isJsonOnly, progress, progressRedraw } from "./output";
 
 const ATTEMPTS = 5;
@@ -88,20 +88,25 @@ function sizeOf(path: string): number {
 
 class Permanent extends Error {}
 
-/** One attempt: resumes from what PATH.part holds. Resolves true when PATH.part is complete. */
-async function attempt(url: string, part: string, timeout: number): Promise<boolean> {
+/** One attempt: resumes from what PATH.part holds, and resolves once PATH.part is complete. */
+async function attempt(url: string, part: string, timeout: number): Promise<void> {
   const have = sizeOf(part);
   const answer = await openStream(url, have > 0 ? { Range: `bytes=${have}-` } : {}, timeout);
   const range = contentRange(answer.header("content-range"));
   if (answer.status === 416 && have > 0) {
     answer.close();
-    if (range.total === have) return true;
+    if (range.total === have) return;
     unlinkSync(part);
     throw new Error("the partial file no longer matches the video");
   }
+  if (answer.status === 206 && range.start !== have) {
+    answer.close();
+    unlinkSync(part);
+    throw new Error("the server resumed at another offset");
+  }
   let append = false;
   let total: number | undefined;
-  if (answer.status === 206 && have > 0 && range.start === have) {
+  if (answer.status === 206) {
     append = true;
     total = range.total;
   } else if (answer.status === 200) {
@@ -128,7 +133,6 @@ async function attempt(url: string, part: string, timeout: number): Promise<bool
   }
   const size = sizeOf(part);
   if (total !== undefined && size !== total) throw new Error(`got ${size} of ${total} bytes`);
-  return true;
 }
 
 export interface Downloaded {
@@ -156,7 +160,7 @@ export async function download(url: string, path: string, overwrite: boolean, ti
       return { path, bytes: sizeOf(path) };
     } catch (error) {
       if (error instanceof CliError) throw error;
-      reason = error instanceof TransportError || error instanceof Error ? error.message : String(error);
+      reason = error instanceof Error ? error.message : String(error);
       if (error instanceof Permanent || tries + 1 >= ATTEMPTS) break;
       const delay = backoffSeconds(tries);
       progress(`download: ${reason}, retrying in ${roundedSeconds(delay)}`);

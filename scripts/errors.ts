@@ -100,7 +100,7 @@ const TABLE: Record<string, ErrorEntry> = {
     exit: EXIT.unavailable,
     message: "The submit request was sent but no usable answer came back: a task may have been created and charged.",
     action:
-      "Do not submit again yet: wait a few minutes, then look for the task in `list` or on your NanoPhoto dashboard; submit again only if no task appears.",
+      "Do not submit again yet: wait a few minutes and look for the task on your NanoPhoto dashboard. The same submit is refused for an hour unless you pass --new.",
   },
   DOWNLOAD_FAILED: {
     exit: EXIT.unavailable,

@@ -26,7 +26,8 @@ export interface JournalEntry {
     aspectRatio: string;
     videoDuration: string;
   };
-  status?: TaskStatus;
+  /** "unknown": the submit was sent but its answer was lost, so the task id is not known. */
+  status?: TaskStatus | "unknown";
   videoUrl?: string;
   creditsUsed?: number;
   generationTime?: number;
@@ -121,6 +122,11 @@ export class Journal {
     return [...byId.values()].sort((a, b) => (b.time ?? "").localeCompare(a.time ?? ""));
   }
 
+  /** Remembers a submit whose answer was lost, so that repeating it is not done blindly. */
+  recordUnknownOutcome(origin: string, request: GenerateRequest): void {
+    this.recordSubmit(`unknown-${Date.now()}-${process.pid}`, origin, request, { status: "unknown" });
+  }
+
   recordSubmit(taskId: string, origin: string, request: GenerateRequest, learned: Learned): void {
     this.append({ taskId, time: new Date().toISOString(), origin, request: requestOf(request), ...learned });
     this.compact();
@@ -139,10 +145,13 @@ export class Journal {
   }
 
   newest(origin: string): JournalEntry | undefined {
-    return this.entries().find((entry) => entry.origin === origin);
+    return this.entries().find((entry) => entry.origin === origin && entry.status !== "unknown");
   }
 
-  /** A task from the last hour with the same request that has not failed. */
+  /**
+   * A task from the last hour with the same request that has not failed, or a submit of it whose
+   * outcome is unknown (which may have created a task the journal cannot name).
+   */
   reusable(origin: string, request: GenerateRequest, now = Date.now()): JournalEntry | undefined {
     const wanted = fingerprint(origin, requestOf(request));
     return this.entries().find(

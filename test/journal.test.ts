@@ -135,6 +135,28 @@ describe("duplicate guard", () => {
     expect(server.generates()).toHaveLength(2);
   });
 
+  it("a submit whose answer was lost is not repeated blindly, unless --new", async () => {
+    server = await startStandIn({ generate: [{ drop: true }, processing()] });
+    const { env } = stateEnv();
+    const first = await run(["submit", "--prompt", "p", "--base-url", server.url], { env });
+    expect(first.code).toBe(5);
+    const again = await run(["submit", "--prompt", "p", "--json-only", "--base-url", server.url], { env });
+    expect(again.code).toBe(5);
+    expect(again.json.errorCode).toBe("SUBMIT_OUTCOME_UNKNOWN");
+    expect(again.json.error).toMatch(/was not sent again/);
+    expect(again.json.action).toMatch(/--new/);
+    const dry = await run(["submit", "--prompt", "p", "--dry-run", "--json-only", "--base-url", server.url], { env });
+    expect(dry.json).toMatchObject({ reuseTaskId: null, earlierOutcomeUnknown: true });
+    expect(server.generates()).toHaveLength(1);
+    const last = await run(["status", "--last"], { env });
+    expect(last.code).toBe(2);
+    const forced = await run(["submit", "--prompt", "p", "--new", "--base-url", server.url], { env });
+    expect(forced.code).toBe(0);
+    expect(server.generates()).toHaveLength(2);
+    const list = await run(["list", "--json-only"], { env });
+    expect(list.json.map((e: any) => e.status)).toEqual(["processing", "unknown"]);
+  });
+
   it("two processes launched together with the same request submit once", async () => {
     server = await startStandIn({ generate: [{ ...processing(), delayMs: 400 }] });
     const { env } = stateEnv();

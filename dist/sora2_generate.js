@@ -8831,6 +8831,7 @@ var Journal = class {
     } catch {
       return () => void 0;
     }
+    let waited = false;
     for (; ; ) {
       try {
         (0, import_node_fs4.closeSync)((0, import_node_fs4.openSync)(path, "wx", 384));
@@ -8847,7 +8848,10 @@ var Journal = class {
         }
       }
       try {
-        if (Date.now() - (0, import_node_fs4.statSync)(path).mtimeMs > LOCK_STALE_MS) (0, import_node_fs4.unlinkSync)(path);
+        const age = Date.now() - (0, import_node_fs4.statSync)(path).mtimeMs;
+        if (age > LOCK_STALE_MS) (0, import_node_fs4.unlinkSync)(path);
+        else if (!waited) progress(`waiting for another run submitting the same request (up to ${Math.ceil((LOCK_STALE_MS - age) / 1e3)} s)`);
+        waited = true;
       } catch {
       }
       await sleep(0.1);
@@ -8908,22 +8912,24 @@ async function follow(client, plan) {
 
 // scripts/commands.ts
 var STATUS_ATTEMPTS = 4;
-var inFlight = { submitting: false };
-function interruption(signal) {
+var inFlight = {};
+function interrupt(signal) {
   const exitCode = signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
-  const { taskId, submitting, resume } = inFlight;
+  const { taskId, resume, submit: sending } = inFlight;
+  if (sending) {
+    sending.lost();
+    sending.release?.();
+    return new CliError("INTERRUPTED", `Interrupted by ${signal} while the submit was in flight: a task may have been created and charged.`, {
+      exitCode,
+      action: new CliError("SUBMIT_OUTCOME_UNKNOWN").action
+    });
+  }
   if (taskId && resume) {
     return new CliError("INTERRUPTED", `Interrupted by ${signal}; task ${taskId} goes on at the server.`, {
       taskId,
       exitCode,
       action: `Resume with: ${resume}`,
       extra: { resumeCommand: resume }
-    });
-  }
-  if (submitting) {
-    return new CliError("INTERRUPTED", `Interrupted by ${signal} while the submit was in flight: a task may have been created and charged.`, {
-      exitCode,
-      action: new CliError("SUBMIT_OUTCOME_UNKNOWN").action
     });
   }
   return new CliError("INTERRUPTED", `Interrupted by ${signal}; nothing was submitted.`, { exitCode, action: "Run the command again." });
@@ -8969,7 +8975,7 @@ async function conclude(answer, taskId, t) {
   if (answer.status === "completed" && t.output && answer.videoUrl) {
     const path = targetPath(t.output, id);
     const retry = retryDownloadCommand(id, path, t.output.overwrite);
-    inFlight = { taskId: id, submitting: false, resume: retry };
+    inFlight = { taskId: id, resume: retry };
     try {
       saved = await download(answer.videoUrl, path, t.output.overwrite, t.timings.requestTimeout, retry);
     } catch (error) {
@@ -8999,7 +9005,7 @@ async function conclude(answer, taskId, t) {
   return EXIT.ok;
 }
 async function track(taskId, t, follows, firstDelay, since) {
-  inFlight = { taskId, submitting: false, resume: resumeCommand(taskId) };
+  inFlight = { taskId, resume: resumeCommand(taskId) };
   const deadline = Date.now() + t.timings.maxWait * 1e3;
   if (follows) {
     const final = await follow(t.client, { taskId, firstDelay, interval: t.timings.interval, deadline, since });
@@ -9065,11 +9071,12 @@ async function submit(args) {
       const firstDelay = Math.max(0, (Date.parse(reuse.time) + timings.initialDelay * 1e3 - Date.now()) / 1e3);
       return await track(reuse.taskId, { ...tracking, known: reuse }, Boolean(args.follow), firstDelay, Date.parse(reuse.time));
     }
-    inFlight = { submitting: true };
+    const lost = () => journal?.recordUnknownOutcome(base.origin, request2);
+    inFlight = { submit: { release, lost } };
     try {
       created = await client.submit(request2, started + timings.maxWait * 1e3, retryNotice("submit"));
     } catch (error) {
-      if (error instanceof CliError && error.code === "SUBMIT_OUTCOME_UNKNOWN") journal?.recordUnknownOutcome(base.origin, request2);
+      if (error instanceof CliError && error.code === "SUBMIT_OUTCOME_UNKNOWN") lost();
       throw error;
     }
     journal?.recordSubmit(created.taskId ?? "", base.origin, request2, learned(created));
@@ -9077,7 +9084,7 @@ async function submit(args) {
     release?.();
   }
   const taskId = created.taskId ?? "";
-  inFlight = { taskId, submitting: false, resume: resumeCommand(taskId) };
+  inFlight = { taskId, resume: resumeCommand(taskId) };
   progress(`Submitted task ${taskId} (${describe(request2)}).`);
   const known = journal?.find(taskId);
   if (!args.follow || created.status !== "processing") return conclude(created, taskId, { ...tracking, known });
@@ -9142,7 +9149,7 @@ async function main(argv) {
   setJsonOnly(argv.some((arg) => arg === "--json-only" || arg === "--jsonOnly" || arg === "--json-only=true"));
   for (const signal of ["SIGINT", "SIGTERM"]) {
     process.on(signal, () => {
-      const error = interruption(signal);
+      const error = interrupt(signal);
       fail(error);
       process.exit(error.exitCode);
     });

@@ -39,24 +39,30 @@ export interface ListCommandArgs {
 /** Tries a plain `status` makes before giving up on transient failures. */
 const STATUS_ATTEMPTS = 4;
 
-/** What a signal handler needs to tell the user how to pick up where this run stopped. */
-let inFlight: { taskId?: string; submitting: boolean; resume?: string } = { submitting: false };
+/**
+ * What a signal handler needs to leave things tidy: the task to name in the resume command, or
+ * the submit in flight, whose lock must be released and whose lost answer must be remembered.
+ */
+let inFlight: { taskId?: string; resume?: string; submit?: { release?: () => void; lost: () => void } } = {};
 
-export function interruption(signal: "SIGINT" | "SIGTERM"): CliError {
+/** Cleans up after SIGINT or SIGTERM and says how to pick up where this run stopped. */
+export function interrupt(signal: "SIGINT" | "SIGTERM"): CliError {
   const exitCode = signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
-  const { taskId, submitting, resume } = inFlight;
+  const { taskId, resume, submit: sending } = inFlight;
+  if (sending) {
+    sending.lost();
+    sending.release?.();
+    return new CliError("INTERRUPTED", `Interrupted by ${signal} while the submit was in flight: a task may have been created and charged.`, {
+      exitCode,
+      action: new CliError("SUBMIT_OUTCOME_UNKNOWN").action,
+    });
+  }
   if (taskId && resume) {
     return new CliError("INTERRUPTED", `Interrupted by ${signal}; task ${taskId} goes on at the server.`, {
       taskId,
       exitCode,
       action: `Resume with: ${resume}`,
       extra: { resumeCommand: resume },
-    });
-  }
-  if (submitting) {
-    return new CliError("INTERRUPTED", `Interrupted by ${signal} while the submit was in flight: a task may have been created and charged.`, {
-      exitCode,
-      action: new CliError("SUBMIT_OUTCOME_UNKNOWN").action,
     });
   }
   return new CliError("INTERRUPTED", `Interrupted by ${signal}; nothing was submitted.`, { exitCode, action: "Run the command again." });
@@ -122,7 +128,7 @@ async function conclude(answer: TaskResponse, taskId: string, t: Tracking): Prom
   if (answer.status === "completed" && t.output && answer.videoUrl) {
     const path = targetPath(t.output, id);
     const retry = retryDownloadCommand(id, path, t.output.overwrite);
-    inFlight = { taskId: id, submitting: false, resume: retry };
+    inFlight = { taskId: id, resume: retry };
     try {
       saved = await download(answer.videoUrl, path, t.output.overwrite, t.timings.requestTimeout, retry);
     } catch (error) {
@@ -154,7 +160,7 @@ async function conclude(answer: TaskResponse, taskId: string, t: Tracking): Prom
 
 /** Waits for the task when --follow is given, else checks it once (with retries). */
 async function track(taskId: string, t: Tracking, follows: boolean, firstDelay: number, since: number): Promise<number> {
-  inFlight = { taskId, submitting: false, resume: resumeCommand(taskId) };
+  inFlight = { taskId, resume: resumeCommand(taskId) };
   const deadline = Date.now() + t.timings.maxWait * 1000;
   if (follows) {
     const final = await follow(t.client, { taskId, firstDelay, interval: t.timings.interval, deadline, since });
@@ -225,11 +231,12 @@ export async function submit(args: SubmitCommandArgs): Promise<number> {
       const firstDelay = Math.max(0, (Date.parse(reuse.time) + timings.initialDelay * 1000 - Date.now()) / 1000);
       return await track(reuse.taskId, { ...tracking, known: reuse }, Boolean(args.follow), firstDelay, Date.parse(reuse.time));
     }
-    inFlight = { submitting: true };
+    const lost = () => journal?.recordUnknownOutcome(base.origin, request);
+    inFlight = { submit: { release, lost } };
     try {
       created = await client.submit(request, started + timings.maxWait * 1000, retryNotice("submit"));
     } catch (error) {
-      if (error instanceof CliError && error.code === "SUBMIT_OUTCOME_UNKNOWN") journal?.recordUnknownOutcome(base.origin, request);
+      if (error instanceof CliError && error.code === "SUBMIT_OUTCOME_UNKNOWN") lost();
       throw error;
     }
     journal?.recordSubmit(created.taskId ?? "", base.origin, request, learned(created));
@@ -237,7 +244,7 @@ export async function submit(args: SubmitCommandArgs): Promise<number> {
     release?.();
   }
   const taskId = created.taskId ?? "";
-  inFlight = { taskId, submitting: false, resume: resumeCommand(taskId) };
+  inFlight = { taskId, resume: resumeCommand(taskId) };
   progress(`Submitted task ${taskId} (${describe(request)}).`);
   const known = journal?.find(taskId);
   if (!args.follow || created.status !== "processing") return conclude(created, taskId, { ...tracking, known });

@@ -176,6 +176,7 @@ export class Journal {
     } catch {
       return () => undefined;
     }
+    let waited = false;
     for (;;) {
       try {
         closeSync(openSync(path, "wx", 0o600));
@@ -193,7 +194,10 @@ export class Journal {
         }
       }
       try {
-        if (Date.now() - statSync(path).mtimeMs > LOCK_STALE_MS) unlinkSync(path);
+        const age = Date.now() - statSync(path).mtimeMs;
+        if (age > LOCK_STALE_MS) unlinkSync(path);
+        else if (!waited) progress(`waiting for another run submitting the same request (up to ${Math.ceil((LOCK_STALE_MS - age) / 1000)} s)`);
+        waited = true;
       } catch {
         // The holder released it meanwhile.
       }

@@ -1,6 +1,6 @@
 // Entry point: declares the flags and wires each command to its handler in commands.ts.
 import yargs, { type Argv } from "yargs";
-import { interruption, list, status, submit } from "./commands";
+import { interrupt, list, status, submit } from "./commands";
 import { CliError, EXIT, invalid } from "./errors";
 import { fail, setJsonOnly } from "./output";
 import { ASPECT_RATIOS, DURATIONS, MODES, TIERS } from "./types";
@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<void> {
   setJsonOnly(argv.some((arg) => arg === "--json-only" || arg === "--jsonOnly" || arg === "--json-only=true"));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
-      const error = interruption(signal);
+      const error = interrupt(signal);
       fail(error);
       process.exit(error.exitCode);
     });

@@ -157,6 +157,30 @@ describe("duplicate guard", () => {
     expect(list.json.map((e: any) => e.status)).toEqual(["processing", "unknown"]);
   });
 
+  it("Ctrl-C while the submit is in flight releases the lock and remembers the lost answer", async () => {
+    server = await startStandIn({ generate: [{ hang: true }] });
+    const { env, state } = stateEnv();
+    const r = await run(["submit", "--prompt", "p", "--json-only", "--base-url", server.url], {
+      env,
+      started: (pid) => {
+        const timer = setInterval(() => {
+          if (server.generates().length) {
+            clearInterval(timer);
+            process.kill(pid, "SIGINT");
+          }
+        }, 20);
+      },
+    });
+    expect(r.code).toBe(130);
+    expect(r.json).toMatchObject({ errorCode: "INTERRUPTED", taskId: null });
+    expect(r.json.error).toMatch(/may have been created and charged/);
+    const { readdirSync } = await import("node:fs");
+    expect(readdirSync(join(state, "sora-2-generate")).filter((name) => name.endsWith(".lock"))).toEqual([]);
+    const again = await run(["submit", "--prompt", "p", "--base-url", server.url], { env });
+    expect(again.code).toBe(5);
+    expect(server.generates()).toHaveLength(1);
+  });
+
   it("two processes launched together with the same request submit once", async () => {
     server = await startStandIn({ generate: [{ ...processing(), delayMs: 400 }] });
     const { env } = stateEnv();

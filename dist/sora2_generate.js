@@ -9135,6 +9135,8 @@ function list(args) {
 // scripts/sora2_generate.ts
 init_version();
 var COMMON = "Common options:";
+var SUBMIT = "Submit options:";
+var STATUS = "Status options:";
 function common(y) {
   return y.option("api-key", {
     type: "string",
@@ -9142,8 +9144,8 @@ function common(y) {
     describe: "NanoPhoto API key. Visible to other local users in the process list: prefer NANOPHOTO_API_KEY"
   }).option("base-url", { type: "string", group: COMMON, describe: "API base URL [default: NANOPHOTO_BASE_URL or https://nanophoto.ai]" }).option("json-only", { type: "boolean", group: COMMON, describe: "Print exactly one JSON document on stdout" }).option("initial-status-delay", { type: "string", group: COMMON, describe: "Seconds before the first check after submit --follow [default: 120]" }).option("status-check-interval", { type: "string", group: COMMON, describe: "Seconds between checks [default: 20]" }).option("max-wait", { type: "string", group: COMMON, describe: "Seconds to wait for the video before exiting 4 [default: 1200]" }).option("request-timeout", { type: "string", group: COMMON, describe: "Seconds one HTTP request may take [default: 30]" }).option("journal", { type: "boolean", group: COMMON, default: true, describe: "Record tasks in the local journal; --no-journal skips it for this run" });
 }
-function download2(y) {
-  return y.option("output", { type: "string", describe: "Download the finished video to this file, or to <taskId>.mp4 in this folder" }).option("overwrite", { type: "boolean", describe: "Let --output replace an existing file" });
+function download2(y, group) {
+  return y.option("output", { type: "string", group, describe: "Download the finished video to this file, or to <taskId>.mp4 in this folder" }).option("overwrite", { type: "boolean", group, describe: "Let --output replace an existing file" });
 }
 async function main(argv) {
   setJsonOnly(argv.some((arg) => arg === "--json-only" || arg === "--jsonOnly" || arg === "--json-only=true"));
@@ -9161,11 +9163,21 @@ async function main(argv) {
   const args = await yargs_default(argv).scriptName("sora2_generate.js").usage("Generate videos with the NanoPhoto.AI Sora 2 API.\n\nUsage: node sora2_generate.js <submit|status|list> [options]").command(
     "submit",
     "Submit a video generation task (costs credits)",
-    (y) => download2(common(y)).option("prompt", { type: "string", describe: "What the video shows (required)" }).option("mode", { type: "string", describe: `${MODES.join(" | ")} [default: imageToVideo with images, else textToVideo]` }).option("image-url", { type: "string", array: true, describe: "Public http(s) image URL for imageToVideo; repeat for more" }).option("model-tier", { type: "string", describe: `${TIERS.join(" | ")} [default: sora2]` }).option("aspect-ratio", { type: "string", describe: `${ASPECT_RATIOS.join(" | ")} [default: portrait]` }).option("video-duration", { type: "string", describe: `Seconds: ${DURATIONS.join(" | ")} [default: 10]` }).option("follow", { type: "boolean", describe: "Wait for the video after submitting" }).option("new", { type: "boolean", describe: "Submit even if the same request was submitted in the last hour" }).option("dry-run", { type: "boolean", describe: "Check everything and print the request and its cost; send nothing" })
+    (y) => common(
+      download2(
+        y.option("prompt", { type: "string", group: SUBMIT, describe: "What the video shows (required)" }).option("mode", { type: "string", group: SUBMIT, describe: `${MODES.join(" | ")} [default: imageToVideo with images, else textToVideo]` }).option("image-url", { type: "string", group: SUBMIT, array: true, describe: "Public http(s) image URL for imageToVideo; repeat for more" }).option("model-tier", { type: "string", group: SUBMIT, describe: `${TIERS.join(" | ")} [default: sora2]` }).option("aspect-ratio", { type: "string", group: SUBMIT, describe: `${ASPECT_RATIOS.join(" | ")} [default: portrait]` }).option("video-duration", { type: "string", group: SUBMIT, describe: `Seconds: ${DURATIONS.join(" | ")} [default: 10]` }).option("follow", { type: "boolean", group: SUBMIT, describe: "Wait for the video after submitting" }).option("new", { type: "boolean", group: SUBMIT, describe: "Submit even if the same request was submitted in the last hour" }).option("dry-run", { type: "boolean", group: SUBMIT, describe: "Check everything and print the request and its cost; send nothing" }),
+        SUBMIT
+      )
+    )
   ).command(
     "status",
     "Check a task, or with --follow wait for it",
-    (y) => download2(common(y)).option("task-id", { type: "string", describe: "The task id that submit printed" }).option("last", { type: "boolean", describe: "Act on the newest task in the journal instead of --task-id" }).option("follow", { type: "boolean", describe: "Wait until the task completes or fails" })
+    (y) => common(
+      download2(
+        y.option("task-id", { type: "string", group: STATUS, describe: "The task id that submit printed" }).option("last", { type: "boolean", group: STATUS, describe: "Act on the newest task in the journal instead of --task-id" }).option("follow", { type: "boolean", group: STATUS, describe: "Wait until the task completes or fails" }),
+        STATUS
+      )
+    )
   ).command(
     "list",
     "List recent tasks from the local journal (no network)",

@@ -7,6 +7,8 @@ import { ASPECT_RATIOS, DURATIONS, MODES, TIERS } from "./types";
 import { VERSION } from "./version";
 
 const COMMON = "Common options:";
+const SUBMIT = "Submit options:";
+const STATUS = "Status options:";
 
 function common(y: Argv): Argv {
   return y
@@ -24,10 +26,10 @@ function common(y: Argv): Argv {
     .option("journal", { type: "boolean", group: COMMON, default: true, describe: "Record tasks in the local journal; --no-journal skips it for this run" });
 }
 
-function download(y: Argv): Argv {
+function download(y: Argv, group: string): Argv {
   return y
-    .option("output", { type: "string", describe: "Download the finished video to this file, or to <taskId>.mp4 in this folder" })
-    .option("overwrite", { type: "boolean", describe: "Let --output replace an existing file" });
+    .option("output", { type: "string", group, describe: "Download the finished video to this file, or to <taskId>.mp4 in this folder" })
+    .option("overwrite", { type: "boolean", group, describe: "Let --output replace an existing file" });
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -55,25 +57,35 @@ async function main(argv: string[]): Promise<void> {
       "submit",
       "Submit a video generation task (costs credits)",
       (y) =>
-        download(common(y))
-          .option("prompt", { type: "string", describe: "What the video shows (required)" })
-          .option("mode", { type: "string", describe: `${MODES.join(" | ")} [default: imageToVideo with images, else textToVideo]` })
-          .option("image-url", { type: "string", array: true, describe: "Public http(s) image URL for imageToVideo; repeat for more" })
-          .option("model-tier", { type: "string", describe: `${TIERS.join(" | ")} [default: sora2]` })
-          .option("aspect-ratio", { type: "string", describe: `${ASPECT_RATIOS.join(" | ")} [default: portrait]` })
-          .option("video-duration", { type: "string", describe: `Seconds: ${DURATIONS.join(" | ")} [default: 10]` })
-          .option("follow", { type: "boolean", describe: "Wait for the video after submitting" })
-          .option("new", { type: "boolean", describe: "Submit even if the same request was submitted in the last hour" })
-          .option("dry-run", { type: "boolean", describe: "Check everything and print the request and its cost; send nothing" }),
+        common(
+          download(
+            y
+              .option("prompt", { type: "string", group: SUBMIT, describe: "What the video shows (required)" })
+              .option("mode", { type: "string", group: SUBMIT, describe: `${MODES.join(" | ")} [default: imageToVideo with images, else textToVideo]` })
+              .option("image-url", { type: "string", group: SUBMIT, array: true, describe: "Public http(s) image URL for imageToVideo; repeat for more" })
+              .option("model-tier", { type: "string", group: SUBMIT, describe: `${TIERS.join(" | ")} [default: sora2]` })
+              .option("aspect-ratio", { type: "string", group: SUBMIT, describe: `${ASPECT_RATIOS.join(" | ")} [default: portrait]` })
+              .option("video-duration", { type: "string", group: SUBMIT, describe: `Seconds: ${DURATIONS.join(" | ")} [default: 10]` })
+              .option("follow", { type: "boolean", group: SUBMIT, describe: "Wait for the video after submitting" })
+              .option("new", { type: "boolean", group: SUBMIT, describe: "Submit even if the same request was submitted in the last hour" })
+              .option("dry-run", { type: "boolean", group: SUBMIT, describe: "Check everything and print the request and its cost; send nothing" }),
+            SUBMIT,
+          ),
+        ),
     )
     .command(
       "status",
       "Check a task, or with --follow wait for it",
       (y) =>
-        download(common(y))
-          .option("task-id", { type: "string", describe: "The task id that submit printed" })
-          .option("last", { type: "boolean", describe: "Act on the newest task in the journal instead of --task-id" })
-          .option("follow", { type: "boolean", describe: "Wait until the task completes or fails" }),
+        common(
+          download(
+            y
+              .option("task-id", { type: "string", group: STATUS, describe: "The task id that submit printed" })
+              .option("last", { type: "boolean", group: STATUS, describe: "Act on the newest task in the journal instead of --task-id" })
+              .option("follow", { type: "boolean", group: STATUS, describe: "Wait until the task completes or fails" }),
+            STATUS,
+          ),
+        ),
     )
     .command(
       "list",

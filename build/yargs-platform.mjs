@@ -1,12 +1,13 @@
 // yargs' Node platform layer, minus what this CLI never uses: environment variables (yargs
 // reads them for .env(), shell completion and locale detection), locale files on disk,
-// node:assert and import.meta. So the bundle reads no environment variable it does not
-// declare, and yargs does no file-system work at start-up.
+// node:assert, import.meta, and the search for a package.json above the current folder (yargs
+// would read its version and a "yargs" settings key from whatever package.json it found there).
+// So the bundle reads no environment variable it does not declare, and yargs does no
+// file-system work at start-up.
 import { readFileSync, readdirSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { inspect, format } from "node:util";
 import cliui from "cliui";
-import escalade from "escalade/sync";
 import getCallerFile from "get-caller-file";
 import stringWidth from "string-width";
 import Parser from "yargs-parser";
@@ -27,7 +28,7 @@ const noLocaleFiles = { fs: {}, format, resolve, exists: () => false };
 export default {
   assert: { notStrictEqual, strictEqual },
   cliui,
-  findUp: escalade,
+  findUp: () => undefined,
   getEnv: () => undefined,
   inspect,
   getProcessArgvBin,

@@ -388,7 +388,7 @@ var require_lib = __commonJS({
       let accum = [];
       let accumBytes = 0;
       let abort = false;
-      return new Body.Promise(function(resolve5, reject) {
+      return new Body.Promise(function(resolve4, reject) {
         let resTimeout;
         if (_this4.timeout) {
           resTimeout = setTimeout(function() {
@@ -422,7 +422,7 @@ var require_lib = __commonJS({
           }
           clearTimeout(resTimeout);
           try {
-            resolve5(Buffer.concat(accum, accumBytes));
+            resolve4(Buffer.concat(accum, accumBytes));
           } catch (err) {
             reject(new FetchError(`Could not create Buffer from response body for ${_this4.url}: ${err.message}`, "system", err));
           }
@@ -1097,7 +1097,7 @@ var require_lib = __commonJS({
         throw new Error("native promise missing, set fetch.Promise to your favorite alternative");
       }
       Body.Promise = fetch.Promise;
-      return new fetch.Promise(function(resolve5, reject) {
+      return new fetch.Promise(function(resolve4, reject) {
         const request2 = new Request(url, opts);
         const options = getNodeRequestOptions(request2);
         const send = (options.protocol === "https:" ? https : http).request;
@@ -1230,7 +1230,7 @@ var require_lib = __commonJS({
                   requestOpts.body = void 0;
                   requestOpts.headers.delete("content-length");
                 }
-                resolve5(fetch(new Request(locationURL, requestOpts)));
+                resolve4(fetch(new Request(locationURL, requestOpts)));
                 finalize();
                 return;
             }
@@ -1251,7 +1251,7 @@ var require_lib = __commonJS({
           const codings = headers.get("Content-Encoding");
           if (!request2.compress || request2.method === "HEAD" || codings === null || res.statusCode === 204 || res.statusCode === 304) {
             response = new Response(body, response_options);
-            resolve5(response);
+            resolve4(response);
             return;
           }
           const zlibOptions = {
@@ -1261,7 +1261,7 @@ var require_lib = __commonJS({
           if (codings == "gzip" || codings == "x-gzip") {
             body = body.pipe(zlib.createGunzip(zlibOptions));
             response = new Response(body, response_options);
-            resolve5(response);
+            resolve4(response);
             return;
           }
           if (codings == "deflate" || codings == "x-deflate") {
@@ -1273,12 +1273,12 @@ var require_lib = __commonJS({
                 body = body.pipe(zlib.createInflateRaw());
               }
               response = new Response(body, response_options);
-              resolve5(response);
+              resolve4(response);
             });
             raw.on("end", function() {
               if (!response) {
                 response = new Response(body, response_options);
-                resolve5(response);
+                resolve4(response);
               }
             });
             return;
@@ -1286,11 +1286,11 @@ var require_lib = __commonJS({
           if (codings == "br" && typeof zlib.createBrotliDecompress === "function") {
             body = body.pipe(zlib.createBrotliDecompress());
             response = new Response(body, response_options);
-            resolve5(response);
+            resolve4(response);
             return;
           }
           response = new Response(body, response_options);
-          resolve5(response);
+          resolve4(response);
         });
         writeToStream(req, request2);
       });
@@ -1385,7 +1385,7 @@ async function rawGet(url, headers, timeoutSeconds) {
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   const request2 = lines.join("\r\n") + "\r\n\r\n";
   const [net, tls] = await Promise.all([import("node:net"), secure ? import("node:tls") : void 0]);
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve4, reject) => {
     let head = Buffer.alloc(0);
     let decoder;
     let early = [];
@@ -1430,7 +1430,7 @@ async function rawGet(url, headers, timeoutSeconds) {
         const chunked = /\bchunked\b/i.test(answerHeaders.get("transfer-encoding") ?? "");
         decoder = new BodyDecoder(!chunked && length !== void 0 && /^\d+$/.test(length) ? Number(length) : void 0, chunked);
         consume(rest);
-        resolve5({
+        resolve4({
           status: status2,
           header: (name) => answerHeaders.get(name.toLowerCase()) ?? null,
           body: (target) => new Promise((resolveBody, rejectBody) => {
@@ -3398,23 +3398,6 @@ function ui(opts) {
   });
 }
 
-// node_modules/escalade/sync/index.mjs
-var import_path = require("path");
-var import_fs = require("fs");
-function sync_default(start, callback) {
-  let dir = (0, import_path.resolve)(".", start);
-  let tmp, stats = (0, import_fs.statSync)(dir);
-  if (!stats.isDirectory()) {
-    dir = (0, import_path.dirname)(dir);
-  }
-  while (true) {
-    tmp = callback(dir, (0, import_fs.readdirSync)(dir));
-    if (tmp) return (0, import_path.resolve)(dir, tmp);
-    dir = (0, import_path.dirname)(tmp = dir);
-    if (tmp === dir) break;
-  }
-}
-
 // build/yargs-platform.mjs
 var import_get_caller_file = __toESM(require_get_caller_file(), 1);
 
@@ -4565,7 +4548,7 @@ var noLocaleFiles = { fs: {}, format: import_node_util2.format, resolve: import_
 var yargs_platform_default = {
   assert: { notStrictEqual, strictEqual },
   cliui: ui,
-  findUp: sync_default,
+  findUp: () => void 0,
   getEnv: () => void 0,
   inspect: import_node_util2.inspect,
   getProcessArgvBin,
@@ -5624,7 +5607,6 @@ function usage(yargs, shim3) {
   }
   let cachedHelpMessage;
   self.cacheHelpMessage = function() {
-    cachedHelpMessage = this.help();
   };
   self.clearCachedHelpMessage = function() {
     cachedHelpMessage = void 0;
@@ -6888,12 +6870,12 @@ var YargsInstance = class {
   async getCompletion(args, done) {
     argsert("<array> [function]", [args, done], arguments.length);
     if (!done) {
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve4, reject) => {
         __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
           if (err)
             reject(err);
           else
-            resolve5(completions);
+            resolve4(completions);
         });
       });
     } else {
@@ -7952,7 +7934,7 @@ function parseRetryAfter(value, now = Date.now()) {
   return Number.isNaN(date) ? void 0 : Math.max(0, (date - now) / 1e3);
 }
 function sleep(seconds2) {
-  return new Promise((resolve5) => setTimeout(resolve5, Math.max(0, seconds2 * 1e3)));
+  return new Promise((resolve4) => setTimeout(resolve4, Math.max(0, seconds2 * 1e3)));
 }
 function roundedSeconds(seconds2) {
   return seconds2 < 1 ? `${Math.max(0.1, Math.round(seconds2 * 10) / 10)} s` : `${Math.round(seconds2)} s`;
@@ -9147,6 +9129,17 @@ function common(y) {
 function download2(y, group) {
   return y.option("output", { type: "string", group, describe: "Download the finished video to this file, or to <taskId>.mp4 in this folder" }).option("overwrite", { type: "boolean", group, describe: "Let --output replace an existing file" });
 }
+function handle(command2) {
+  return async (args) => {
+    setJsonOnly(Boolean(args.jsonOnly));
+    for (const [flag, value] of Object.entries(args)) {
+      if (Array.isArray(value) && flag !== "_" && flag !== "image-url" && flag !== "imageUrl") {
+        throw invalid(`--${flag} was given ${value.length} times; give it once.`);
+      }
+    }
+    process.exitCode = await command2(args);
+  };
+}
 async function main(argv) {
   setJsonOnly(argv.some((arg) => arg === "--json-only" || arg === "--jsonOnly" || arg === "--json-only=true"));
   for (const signal of ["SIGINT", "SIGTERM"]) {
@@ -9160,7 +9153,7 @@ async function main(argv) {
   if (command2 !== void 0 && !command2.startsWith("-") && !["submit", "status", "list"].includes(command2)) {
     throw invalid(`Unknown command "${command2}": use submit, status or list.`, "Run with --help for usage.");
   }
-  const args = await yargs_default(argv).scriptName("sora2_generate.js").usage("Generate videos with the NanoPhoto.AI Sora 2 API.\n\nUsage: node sora2_generate.js <submit|status|list> [options]").command(
+  await yargs_default(argv).scriptName("sora2_generate.js").usage("Generate videos with the NanoPhoto.AI Sora 2 API.\n\nUsage: node sora2_generate.js <submit|status|list> [options]").command(
     "submit",
     "Submit a video generation task (costs credits)",
     (y) => common(
@@ -9168,7 +9161,8 @@ async function main(argv) {
         y.option("prompt", { type: "string", group: SUBMIT, describe: "What the video shows (required)" }).option("mode", { type: "string", group: SUBMIT, describe: `${MODES.join(" | ")} [default: imageToVideo with images, else textToVideo]` }).option("image-url", { type: "string", group: SUBMIT, array: true, describe: "Public http(s) image URL for imageToVideo; repeat for more" }).option("model-tier", { type: "string", group: SUBMIT, describe: `${TIERS.join(" | ")} [default: sora2]` }).option("aspect-ratio", { type: "string", group: SUBMIT, describe: `${ASPECT_RATIOS.join(" | ")} [default: portrait]` }).option("video-duration", { type: "string", group: SUBMIT, describe: `Seconds: ${DURATIONS.join(" | ")} [default: 10]` }).option("follow", { type: "boolean", group: SUBMIT, describe: "Wait for the video after submitting" }).option("new", { type: "boolean", group: SUBMIT, describe: "Submit even if the same request was submitted in the last hour" }).option("dry-run", { type: "boolean", group: SUBMIT, describe: "Check everything and print the request and its cost; send nothing" }),
         SUBMIT
       )
-    )
+    ),
+    handle(submit)
   ).command(
     "status",
     "Check a task, or with --follow wait for it",
@@ -9177,25 +9171,18 @@ async function main(argv) {
         y.option("task-id", { type: "string", group: STATUS, describe: "The task id that submit printed" }).option("last", { type: "boolean", group: STATUS, describe: "Act on the newest task in the journal instead of --task-id" }).option("follow", { type: "boolean", group: STATUS, describe: "Wait until the task completes or fails" }),
         STATUS
       )
-    )
+    ),
+    handle(status)
   ).command(
     "list",
     "List recent tasks from the local journal (no network)",
-    (y) => y.option("limit", { type: "string", describe: "How many tasks [default: 20]" }).option("json-only", { type: "boolean", describe: "Print a JSON array" })
+    (y) => y.option("limit", { type: "string", describe: "How many tasks [default: 20]" }).option("json-only", { type: "boolean", describe: "Print a JSON array" }),
+    handle(list)
   ).demandCommand(1, "Missing command: use submit, status or list.").strict().version(VERSION).help().alias("help", "h").wrap(100).epilog(
     "Exit codes: 0 ok, 1 generation failed, 2 invalid usage or no key, 3 refused by the API, 4 still processing at --max-wait, 5 network/server failure or unknown submit outcome."
   ).fail((message, error) => {
     throw error ?? invalid(message, "Run with --help for usage.");
   }).parseAsync();
-  setJsonOnly(Boolean(args.jsonOnly));
-  for (const [flag, value] of Object.entries(args)) {
-    if (Array.isArray(value) && flag !== "_" && flag !== "image-url" && flag !== "imageUrl") {
-      throw invalid(`--${flag} was given ${value.length} times; give it once.`);
-    }
-  }
-  const run = { submit, status, list };
-  const name = String(args._[0]);
-  process.exitCode = await run[name](args);
 }
 main(process.argv.slice(2)).catch((error) => {
   const known = error instanceof CliError ? error : new CliError("UNEXPECTED_ERROR", `Unexpected error: ${error instanceof Error ? error.message : String(error)}`);

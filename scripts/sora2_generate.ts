@@ -32,6 +32,19 @@ function download(y: Argv, group: string): Argv {
     .option("overwrite", { type: "boolean", group, describe: "Let --output replace an existing file" });
 }
 
+/** Wraps a command: checks what yargs lets through, runs it, and sets the exit code it returns. */
+function handle<A>(command: (args: A) => number | Promise<number>) {
+  return async (args: Record<string, unknown>) => {
+    setJsonOnly(Boolean(args.jsonOnly));
+    for (const [flag, value] of Object.entries(args)) {
+      if (Array.isArray(value) && flag !== "_" && flag !== "image-url" && flag !== "imageUrl") {
+        throw invalid(`--${flag} was given ${value.length} times; give it once.`);
+      }
+    }
+    process.exitCode = await command(args as A);
+  };
+}
+
 async function main(argv: string[]): Promise<void> {
   setJsonOnly(argv.some((arg) => arg === "--json-only" || arg === "--jsonOnly" || arg === "--json-only=true"));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -47,10 +60,7 @@ async function main(argv: string[]): Promise<void> {
     throw invalid(`Unknown command "${command}": use submit, status or list.`, "Run with --help for usage.");
   }
 
-  // Commands are dispatched here rather than through yargs handlers: after running a handler,
-  // yargs renders the whole help text in case a later failure wants it, which costs every run
-  // about 10% of its start-up; our .fail() never shows help.
-  const args = await yargs(argv)
+  await yargs(argv)
     .scriptName("sora2_generate.js")
     .usage("Generate videos with the NanoPhoto.AI Sora 2 API.\n\nUsage: node sora2_generate.js <submit|status|list> [options]")
     .command(
@@ -72,6 +82,7 @@ async function main(argv: string[]): Promise<void> {
             SUBMIT,
           ),
         ),
+      handle(submit),
     )
     .command(
       "status",
@@ -86,6 +97,7 @@ async function main(argv: string[]): Promise<void> {
             STATUS,
           ),
         ),
+      handle(status),
     )
     .command(
       "list",
@@ -94,6 +106,7 @@ async function main(argv: string[]): Promise<void> {
         y
           .option("limit", { type: "string", describe: "How many tasks [default: 20]" })
           .option("json-only", { type: "boolean", describe: "Print a JSON array" }),
+      handle(list),
     )
     .demandCommand(1, "Missing command: use submit, status or list.")
     .strict()
@@ -108,17 +121,6 @@ async function main(argv: string[]): Promise<void> {
       throw error ?? invalid(message, "Run with --help for usage.");
     })
     .parseAsync();
-
-  setJsonOnly(Boolean(args.jsonOnly));
-  for (const [flag, value] of Object.entries(args)) {
-    if (Array.isArray(value) && flag !== "_" && flag !== "image-url" && flag !== "imageUrl") {
-      throw invalid(`--${flag} was given ${value.length} times; give it once.`);
-    }
-  }
-
-  const run = { submit, status, list } as const;
-  const name = String(args._[0]) as keyof typeof run;
-  process.exitCode = await (run[name] as (a: unknown) => number | Promise<number>)(args);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

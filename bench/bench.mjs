@@ -105,7 +105,6 @@ async function main() {
     if (statSync(cliOut).size !== statSync(curlOut).size) throw new Error("the CLI's download is incomplete");
   }
   rmSync(outDir, { recursive: true, force: true });
-  if (process.env.BENCH_DEBUG) console.log({ curlRuns, cliRuns });
   const curlMs = median(curlRuns.map((r) => r.ms));
   const cliMs = median(cliRuns.map((r) => r.ms));
   const peakMiB = Math.max(...cliRuns.map((r) => r.peakKb)) / 1024;

@@ -1027,9 +1027,9 @@ var require_lib = __commonJS({
       clone: { enumerable: true },
       signal: { enumerable: true }
     });
-    function getNodeRequestOptions(request2) {
-      const parsedURL = request2[INTERNALS$2].parsedURL;
-      const headers = new Headers(request2[INTERNALS$2].headers);
+    function getNodeRequestOptions(request) {
+      const parsedURL = request[INTERNALS$2].parsedURL;
+      const headers = new Headers(request[INTERNALS$2].headers);
       if (!headers.has("Accept")) {
         headers.set("Accept", "*/*");
       }
@@ -1039,15 +1039,15 @@ var require_lib = __commonJS({
       if (!/^https?:$/.test(parsedURL.protocol)) {
         throw new TypeError("Only HTTP(S) protocols are supported");
       }
-      if (request2.signal && request2.body instanceof Stream.Readable && !streamDestructionSupported) {
+      if (request.signal && request.body instanceof Stream.Readable && !streamDestructionSupported) {
         throw new Error("Cancellation of streamed requests with AbortSignal is not supported in node < 8");
       }
       let contentLengthValue = null;
-      if (request2.body == null && /^(POST|PUT)$/i.test(request2.method)) {
+      if (request.body == null && /^(POST|PUT)$/i.test(request.method)) {
         contentLengthValue = "0";
       }
-      if (request2.body != null) {
-        const totalBytes = getTotalBytes(request2);
+      if (request.body != null) {
+        const totalBytes = getTotalBytes(request);
         if (typeof totalBytes === "number") {
           contentLengthValue = String(totalBytes);
         }
@@ -1058,15 +1058,15 @@ var require_lib = __commonJS({
       if (!headers.has("User-Agent")) {
         headers.set("User-Agent", "node-fetch/1.0 (+https://github.com/bitinn/node-fetch)");
       }
-      if (request2.compress && !headers.has("Accept-Encoding")) {
+      if (request.compress && !headers.has("Accept-Encoding")) {
         headers.set("Accept-Encoding", "gzip,deflate");
       }
-      let agent = request2.agent;
+      let agent = request.agent;
       if (typeof agent === "function") {
         agent = agent(parsedURL);
       }
       return Object.assign({}, parsedURL, {
-        method: request2.method,
+        method: request.method,
         headers: exportNodeCompatibleHeaders(headers),
         agent
       });
@@ -1098,16 +1098,16 @@ var require_lib = __commonJS({
       }
       Body.Promise = fetch.Promise;
       return new fetch.Promise(function(resolve4, reject) {
-        const request2 = new Request(url, opts);
-        const options = getNodeRequestOptions(request2);
+        const request = new Request(url, opts);
+        const options = getNodeRequestOptions(request);
         const send = (options.protocol === "https:" ? https : http).request;
-        const signal = request2.signal;
+        const signal = request.signal;
         let response = null;
         const abort = function abort2() {
           let error = new AbortError("The user aborted a request.");
           reject(error);
-          if (request2.body && request2.body instanceof Stream.Readable) {
-            destroyStream(request2.body, error);
+          if (request.body && request.body instanceof Stream.Readable) {
+            destroyStream(request.body, error);
           }
           if (!response || !response.body) return;
           response.body.emit("error", error);
@@ -1130,16 +1130,16 @@ var require_lib = __commonJS({
           if (signal) signal.removeEventListener("abort", abortAndFinalize);
           clearTimeout(reqTimeout);
         }
-        if (request2.timeout) {
+        if (request.timeout) {
           req.once("socket", function(socket) {
             reqTimeout = setTimeout(function() {
-              reject(new FetchError(`network timeout at: ${request2.url}`, "request-timeout"));
+              reject(new FetchError(`network timeout at: ${request.url}`, "request-timeout"));
               finalize();
-            }, request2.timeout);
+            }, request.timeout);
           });
         }
         req.on("error", function(err) {
-          reject(new FetchError(`request to ${request2.url} failed, reason: ${err.message}`, "system", err));
+          reject(new FetchError(`request to ${request.url} failed, reason: ${err.message}`, "system", err));
           if (response && response.body) {
             destroyStream(response.body, err);
           }
@@ -1172,17 +1172,17 @@ var require_lib = __commonJS({
             const location = headers.get("Location");
             let locationURL = null;
             try {
-              locationURL = location === null ? null : new URL$1(location, request2.url).toString();
+              locationURL = location === null ? null : new URL$1(location, request.url).toString();
             } catch (err) {
-              if (request2.redirect !== "manual") {
+              if (request.redirect !== "manual") {
                 reject(new FetchError(`uri requested responds with an invalid redirect URL: ${location}`, "invalid-redirect"));
                 finalize();
                 return;
               }
             }
-            switch (request2.redirect) {
+            switch (request.redirect) {
               case "error":
-                reject(new FetchError(`uri requested responds with a redirect, redirect mode is set to error: ${request2.url}`, "no-redirect"));
+                reject(new FetchError(`uri requested responds with a redirect, redirect mode is set to error: ${request.url}`, "no-redirect"));
                 finalize();
                 return;
               case "manual":
@@ -1198,34 +1198,34 @@ var require_lib = __commonJS({
                 if (locationURL === null) {
                   break;
                 }
-                if (request2.counter >= request2.follow) {
-                  reject(new FetchError(`maximum redirect reached at: ${request2.url}`, "max-redirect"));
+                if (request.counter >= request.follow) {
+                  reject(new FetchError(`maximum redirect reached at: ${request.url}`, "max-redirect"));
                   finalize();
                   return;
                 }
                 const requestOpts = {
-                  headers: new Headers(request2.headers),
-                  follow: request2.follow,
-                  counter: request2.counter + 1,
-                  agent: request2.agent,
-                  compress: request2.compress,
-                  method: request2.method,
-                  body: request2.body,
-                  signal: request2.signal,
-                  timeout: request2.timeout,
-                  size: request2.size
+                  headers: new Headers(request.headers),
+                  follow: request.follow,
+                  counter: request.counter + 1,
+                  agent: request.agent,
+                  compress: request.compress,
+                  method: request.method,
+                  body: request.body,
+                  signal: request.signal,
+                  timeout: request.timeout,
+                  size: request.size
                 };
-                if (!isDomainOrSubdomain(request2.url, locationURL) || !isSameProtocol(request2.url, locationURL)) {
+                if (!isDomainOrSubdomain(request.url, locationURL) || !isSameProtocol(request.url, locationURL)) {
                   for (const name of ["authorization", "www-authenticate", "cookie", "cookie2"]) {
                     requestOpts.headers.delete(name);
                   }
                 }
-                if (res.statusCode !== 303 && request2.body && getTotalBytes(request2) === null) {
+                if (res.statusCode !== 303 && request.body && getTotalBytes(request) === null) {
                   reject(new FetchError("Cannot follow redirect with body being a readable stream", "unsupported-redirect"));
                   finalize();
                   return;
                 }
-                if (res.statusCode === 303 || (res.statusCode === 301 || res.statusCode === 302) && request2.method === "POST") {
+                if (res.statusCode === 303 || (res.statusCode === 301 || res.statusCode === 302) && request.method === "POST") {
                   requestOpts.method = "GET";
                   requestOpts.body = void 0;
                   requestOpts.headers.delete("content-length");
@@ -1240,16 +1240,16 @@ var require_lib = __commonJS({
           });
           let body = res.pipe(new PassThrough$1());
           const response_options = {
-            url: request2.url,
+            url: request.url,
             status: res.statusCode,
             statusText: res.statusMessage,
             headers,
-            size: request2.size,
-            timeout: request2.timeout,
-            counter: request2.counter
+            size: request.size,
+            timeout: request.timeout,
+            counter: request.counter
           };
           const codings = headers.get("Content-Encoding");
-          if (!request2.compress || request2.method === "HEAD" || codings === null || res.statusCode === 204 || res.statusCode === 304) {
+          if (!request.compress || request.method === "HEAD" || codings === null || res.statusCode === 204 || res.statusCode === 304) {
             response = new Response(body, response_options);
             resolve4(response);
             return;
@@ -1292,15 +1292,15 @@ var require_lib = __commonJS({
           response = new Response(body, response_options);
           resolve4(response);
         });
-        writeToStream(req, request2);
+        writeToStream(req, request);
       });
     }
-    function fixResponseChunkedTransferBadEnding(request2, errorCallback) {
+    function fixResponseChunkedTransferBadEnding(request, errorCallback) {
       let socket;
-      request2.on("socket", function(s) {
+      request.on("socket", function(s) {
         socket = s;
       });
-      request2.on("response", function(response) {
+      request.on("response", function(response) {
         const headers = response.headers;
         if (headers["transfer-encoding"] === "chunked" && !headers["content-length"]) {
           response.once("close", function(hadError) {
@@ -1383,7 +1383,7 @@ async function rawGet(url, headers, timeoutSeconds) {
   const port = Number(url.port) || (secure ? 443 : 80);
   const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `Host: ${url.host}`, "Connection: close"];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
-  const request2 = lines.join("\r\n") + "\r\n\r\n";
+  const request = lines.join("\r\n") + "\r\n\r\n";
   const [net, tls] = await Promise.all([import("node:net"), secure ? import("node:tls") : void 0]);
   return new Promise((resolve4, reject) => {
     let head = Buffer.alloc(0);
@@ -1463,7 +1463,7 @@ async function rawGet(url, headers, timeoutSeconds) {
     };
     const socket = tls ? tls.connect({ ...options, servername: net.isIP(host) ? void 0 : host }) : net.connect(options);
     socket.setTimeout(timeoutSeconds * 1e3, () => socket.destroy(new TransportError(`no data within ${timeoutSeconds} s`, false, true, true)));
-    socket.once(tls ? "secureConnect" : "connect", () => socket.write(request2));
+    socket.once(tls ? "secureConnect" : "connect", () => socket.write(request));
     socket.once("error", (error) => {
       failure ??= describeFailure(error, timeoutSeconds);
       if (head) reject(failure);
@@ -1574,24 +1574,24 @@ function describeFailure(error, timeoutSeconds) {
   const what = code === "ECONNRESET" ? "connection reset" : notSent ? `cannot connect (${code})` : code || "connection failed";
   return new TransportError(what, notSent, true, false);
 }
-async function request(url, options) {
+async function post(url, headers, body, timeoutSeconds) {
   const { fetch, agent } = await stack();
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutSeconds * 1e3);
+  const timer = setTimeout(() => controller.abort(), timeoutSeconds * 1e3);
   try {
     const response = await fetch(url, {
-      method: options.method,
-      headers: { "User-Agent": USER_AGENT, Accept: "application/json", ...options.headers },
-      body: options.body,
+      method: "POST",
+      headers: { "User-Agent": USER_AGENT, Accept: "application/json", ...headers },
+      body,
       redirect: "manual",
       signal: controller.signal,
       // node-fetch extensions, typed loosely by cross-fetch.
-      ...{ agent, size: MAX_API_BODY, compress: true }
+      ...{ agent, size: MAX_API_BODY }
     });
     const text = await response.text();
     return { status: response.status, text, header: (name) => response.headers.get(name) };
   } catch (error) {
-    throw describeFailure(error, options.timeoutSeconds);
+    throw describeFailure(error, timeoutSeconds);
   } finally {
     clearTimeout(timer);
   }
@@ -8181,15 +8181,15 @@ function buildRequest(args) {
   if (mode === "textToVideo" && imageUrls.length > 0) {
     throw invalid("--mode textToVideo takes no --image-url.", "Drop --mode (images imply imageToVideo) or drop the images.");
   }
-  const request2 = {
+  const request = {
     prompt,
     mode,
     modelTier: oneOf("model-tier", args.modelTier, TIERS, "sora2"),
     aspectRatio: oneOf("aspect-ratio", args.aspectRatio, ASPECT_RATIOS, "portrait"),
     videoDuration: oneOf("video-duration", args.videoDuration, DURATIONS, "10")
   };
-  if (mode === "imageToVideo") request2.imageUrls = imageUrls;
-  return request2;
+  if (mode === "imageToVideo") request.imageUrls = imageUrls;
+  return request;
 }
 
 // scripts/api.ts
@@ -8293,12 +8293,8 @@ var ApiClient = class {
   }
   options;
   post(path, body) {
-    return request(endpoint(this.options.baseUrl, path), {
-      method: "POST",
-      headers: { Authorization: `Bearer ${this.options.apiKey}`, "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-      timeoutSeconds: this.options.requestTimeout
-    });
+    const headers = { Authorization: `Bearer ${this.options.apiKey}`, "Content-Type": "application/json" };
+    return post(endpoint(this.options.baseUrl, path), headers, JSON.stringify(body), this.options.requestTimeout);
   }
   /**
    * Creates a task. Retries only a connection that never opened, a 429, or a 503 carrying the
@@ -8696,18 +8692,18 @@ var LOCK_STALE_MS = 2 * 60 * 1e3;
 function journalDir() {
   return (0, import_node_path5.join)(process.env.OPENCLAW_STATE_DIR || (0, import_node_path5.join)(openclawHome(), ".openclaw"), "sora-2-generate");
 }
-function requestOf(request2) {
+function requestOf(request) {
   return {
-    prompt: request2.prompt,
-    mode: request2.mode,
-    imageUrls: request2.imageUrls ?? [],
-    modelTier: request2.modelTier,
-    aspectRatio: request2.aspectRatio,
-    videoDuration: request2.videoDuration
+    prompt: request.prompt,
+    mode: request.mode,
+    imageUrls: request.imageUrls ?? [],
+    modelTier: request.modelTier,
+    aspectRatio: request.aspectRatio,
+    videoDuration: request.videoDuration
   };
 }
-function fingerprint(origin, request2) {
-  return JSON.stringify([origin, request2.prompt, request2.mode, request2.imageUrls, request2.modelTier, request2.aspectRatio, request2.videoDuration]);
+function fingerprint(origin, request) {
+  return JSON.stringify([origin, request.prompt, request.mode, request.imageUrls, request.modelTier, request.aspectRatio, request.videoDuration]);
 }
 var Journal = class {
   constructor(dir = journalDir()) {
@@ -8770,11 +8766,11 @@ var Journal = class {
     return [...byId.values()].sort((a, b) => (b.time ?? "").localeCompare(a.time ?? ""));
   }
   /** Remembers a submit whose answer was lost, so that repeating it is not done blindly. */
-  recordUnknownOutcome(origin, request2) {
-    this.recordSubmit(`unknown-${Date.now()}-${process.pid}`, origin, request2, { status: "unknown" });
+  recordUnknownOutcome(origin, request) {
+    this.recordSubmit(`unknown-${Date.now()}-${process.pid}`, origin, request, { status: "unknown" });
   }
-  recordSubmit(taskId, origin, request2, learned2) {
-    this.append({ taskId, time: (/* @__PURE__ */ new Date()).toISOString(), origin, request: requestOf(request2), ...learned2 });
+  recordSubmit(taskId, origin, request, learned2) {
+    this.append({ taskId, time: (/* @__PURE__ */ new Date()).toISOString(), origin, request: requestOf(request), ...learned2 });
     this.compact();
   }
   /** Adds what a check or a download learned; a task this journal never saw gets an entry too. */
@@ -8794,8 +8790,8 @@ var Journal = class {
    * A task from the last hour with the same request that has not failed, or a submit of it whose
    * outcome is unknown (which may have created a task the journal cannot name).
    */
-  reusable(origin, request2, now = Date.now()) {
-    const wanted = fingerprint(origin, requestOf(request2));
+  reusable(origin, request, now = Date.now()) {
+    const wanted = fingerprint(origin, requestOf(request));
     return this.entries().find(
       (entry) => entry.request !== void 0 && entry.status !== "failed" && now - Date.parse(entry.time) < REUSE_WINDOW_MS && fingerprint(entry.origin, entry.request) === wanted
     );
@@ -8804,9 +8800,9 @@ var Journal = class {
    * Serialises submits of one request across processes: the lock file is created exclusively,
    * and one older than two minutes is taken to be left by a crashed run. Returns the release.
    */
-  async lock(origin, request2) {
+  async lock(origin, request) {
     const { createHash } = await import("node:crypto");
-    const name = createHash("sha256").update(fingerprint(origin, requestOf(request2))).digest("hex").slice(0, 32);
+    const name = createHash("sha256").update(fingerprint(origin, requestOf(request))).digest("hex").slice(0, 32);
     const path = (0, import_node_path5.join)(this.dir, `submit-${name}.lock`);
     try {
       this.ensureDir();
@@ -8927,8 +8923,8 @@ async function connect(args, timings, base) {
 function retryNotice(label) {
   return (what, delay) => progress(`${label}: ${what}, retrying in ${roundedSeconds(delay)}`);
 }
-function describe(request2) {
-  return `${request2.modelTier}, ${request2.videoDuration} s, ${request2.aspectRatio}, ${CREDITS[request2.modelTier][request2.videoDuration]} credits expected`;
+function describe(request) {
+  return `${request.modelTier}, ${request.videoDuration} s, ${request.aspectRatio}, ${CREDITS[request.modelTier][request.videoDuration]} credits expected`;
 }
 function learned(answer) {
   return { status: answer.status, videoUrl: answer.videoUrl, creditsUsed: answer.creditsUsed, generationTime: answer.generationTime };
@@ -9002,30 +8998,30 @@ async function track(taskId, t, follows, firstDelay, since) {
   return conclude(answer, taskId, t);
 }
 async function submit(args) {
-  const request2 = buildRequest(args);
+  const request = buildRequest(args);
   const timings = parseTimings(args);
   const base = baseUrl(args);
   const output = outputPlan(args, true);
-  const credits = CREDITS[request2.modelTier][request2.videoDuration];
+  const credits = CREDITS[request.modelTier][request.videoDuration];
   const journal = args.journal === false ? void 0 : new Journal();
   const guard = args.new ? void 0 : journal;
   if (args.dryRun) {
     const url = endpoint(base, GENERATE_PATH);
-    const found = guard?.reusable(base.origin, request2);
+    const found = guard?.reusable(base.origin, request);
     const unknown = found?.status === "unknown";
     const reuse = unknown ? void 0 : found;
     finish(
       {
         dryRun: true,
         endpoint: url,
-        body: request2,
+        body: request,
         estimatedCredits: credits,
         reuseTaskId: reuse?.taskId ?? null,
         ...unknown ? { earlierOutcomeUnknown: true } : {}
       },
       [
         ["Endpoint", `POST ${url}`],
-        ["Body", JSON.stringify(request2)],
+        ["Body", JSON.stringify(request)],
         ["Estimated credits", String(credits)],
         ["Would reuse", reuse ? `${reuse.taskId}, submitted ${formatAge(reuse.time)} ago (pass --new to submit another)` : void 0]
       ],
@@ -9035,11 +9031,11 @@ async function submit(args) {
   }
   const client = await connect(args, timings, base);
   const tracking = { client, origin: base.origin, journal, output, timings, justSubmitted: true };
-  const release = await guard?.lock(base.origin, request2);
+  const release = await guard?.lock(base.origin, request);
   let created;
   const started = Date.now();
   try {
-    const reuse = guard?.reusable(base.origin, request2);
+    const reuse = guard?.reusable(base.origin, request);
     if (reuse?.status === "unknown") {
       throw new CliError(
         "SUBMIT_OUTCOME_UNKNOWN",
@@ -9053,21 +9049,21 @@ async function submit(args) {
       const firstDelay = Math.max(0, (Date.parse(reuse.time) + timings.initialDelay * 1e3 - Date.now()) / 1e3);
       return await track(reuse.taskId, { ...tracking, known: reuse }, Boolean(args.follow), firstDelay, Date.parse(reuse.time));
     }
-    const lost = () => journal?.recordUnknownOutcome(base.origin, request2);
+    const lost = () => journal?.recordUnknownOutcome(base.origin, request);
     inFlight = { submit: { release, lost } };
     try {
-      created = await client.submit(request2, started + timings.maxWait * 1e3, retryNotice("submit"));
+      created = await client.submit(request, started + timings.maxWait * 1e3, retryNotice("submit"));
     } catch (error) {
       if (error instanceof CliError && error.code === "SUBMIT_OUTCOME_UNKNOWN") lost();
       throw error;
     }
-    journal?.recordSubmit(created.taskId ?? "", base.origin, request2, learned(created));
+    journal?.recordSubmit(created.taskId ?? "", base.origin, request, learned(created));
   } finally {
     release?.();
   }
   const taskId = created.taskId ?? "";
   inFlight = { taskId, resume: resumeCommand(taskId) };
-  progress(`Submitted task ${taskId} (${describe(request2)}).`);
+  progress(`Submitted task ${taskId} (${describe(request)}).`);
   const known = journal?.find(taskId);
   if (!args.follow || created.status !== "processing") return conclude(created, taskId, { ...tracking, known });
   progress(

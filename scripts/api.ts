@@ -3,7 +3,7 @@
 // repeated only when the server certainly created nothing.
 import { backoffSeconds, parseRetryAfter, sleep } from "./backoff";
 import { CliError } from "./errors";
-import { request, TransportError, type HttpAnswer } from "./http";
+import { post, TransportError, type HttpAnswer } from "./http";
 import { endpoint } from "./validate";
 import { GENERATE_PATH, STATUS_PATH, TASK_STATUSES, type GenerateRequest, type TaskResponse } from "./types";
 
@@ -138,12 +138,8 @@ export class ApiClient {
   constructor(private readonly options: ClientOptions) {}
 
   private post(path: string, body: unknown): Promise<HttpAnswer> {
-    return request(endpoint(this.options.baseUrl, path), {
-      method: "POST",
-      headers: { Authorization: `Bearer ${this.options.apiKey}`, "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-      timeoutSeconds: this.options.requestTimeout,
-    });
+    const headers = { Authorization: `Bearer ${this.options.apiKey}`, "Content-Type": "application/json" };
+    return post(endpoint(this.options.baseUrl, path), headers, JSON.stringify(body), this.options.requestTimeout);
   }
 
   /**

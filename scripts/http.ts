@@ -70,35 +70,28 @@ export function describeFailure(error: unknown, timeoutSeconds: number): Transpo
   return new TransportError(what, notSent, true, false);
 }
 
-export interface RequestOptions {
-  method: "GET" | "POST";
-  headers: Record<string, string>;
-  body?: string;
-  timeoutSeconds: number;
-}
-
 /**
- * One request whose whole answer is read as text within the timeout. Redirects are returned,
- * not followed, so credentials never travel to another host.
+ * One POST whose whole answer is read as text within the timeout. Redirects are returned, not
+ * followed, so credentials never travel to another host.
  */
-export async function request(url: string, options: RequestOptions): Promise<HttpAnswer> {
+export async function post(url: string, headers: Record<string, string>, body: string, timeoutSeconds: number): Promise<HttpAnswer> {
   const { fetch, agent } = await stack();
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutSeconds * 1000);
+  const timer = setTimeout(() => controller.abort(), timeoutSeconds * 1000);
   try {
     const response = await fetch(url, {
-      method: options.method,
-      headers: { "User-Agent": USER_AGENT, Accept: "application/json", ...options.headers },
-      body: options.body,
+      method: "POST",
+      headers: { "User-Agent": USER_AGENT, Accept: "application/json", ...headers },
+      body,
       redirect: "manual",
       signal: controller.signal,
       // node-fetch extensions, typed loosely by cross-fetch.
-      ...({ agent, size: MAX_API_BODY, compress: true } as object),
+      ...({ agent, size: MAX_API_BODY } as object),
     });
     const text = await response.text();
     return { status: response.status, text, header: (name) => response.headers.get(name) };
   } catch (error) {
-    throw describeFailure(error, options.timeoutSeconds);
+    throw describeFailure(error, timeoutSeconds);
   } finally {
     clearTimeout(timer);
   }

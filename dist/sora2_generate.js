@@ -8671,7 +8671,8 @@ async function download(url, path, overwrite, timeout, retryCommand) {
     } catch (error) {
       if (error instanceof CliError) throw error;
       reason = error instanceof Error ? error.message : String(error);
-      if (error instanceof Permanent || tries + 1 >= ATTEMPTS) break;
+      const hopeless = error instanceof Permanent || error instanceof TransportError && !error.transient;
+      if (hopeless || tries + 1 >= ATTEMPTS) break;
       const delay = backoffSeconds(tries);
       progress(`download: ${reason}, retrying in ${roundedSeconds(delay)}`);
       await sleep(delay);

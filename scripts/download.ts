@@ -5,7 +5,7 @@ import { accessSync, closeSync, constants, existsSync, openSync, renameSync, sta
 import { dirname, join, resolve } from "node:path";
 import { backoffSeconds, roundedSeconds, sleep } from "./backoff";
 import { CliError, invalid } from "./errors";
-import { openStream } from "./http";
+import { openStream, TransportError } from "./http";
 import { isJsonOnly, progress, progressRedraw } from "./output";
 
 const ATTEMPTS = 5;
@@ -161,7 +161,8 @@ export async function download(url: string, path: string, overwrite: boolean, ti
     } catch (error) {
       if (error instanceof CliError) throw error;
       reason = error instanceof Error ? error.message : String(error);
-      if (error instanceof Permanent || tries + 1 >= ATTEMPTS) break;
+      const hopeless = error instanceof Permanent || (error instanceof TransportError && !error.transient);
+      if (hopeless || tries + 1 >= ATTEMPTS) break;
       const delay = backoffSeconds(tries);
       progress(`download: ${reason}, retrying in ${roundedSeconds(delay)}`);
       await sleep(delay);

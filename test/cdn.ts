@@ -1,6 +1,7 @@
 // A stand-in video CDN on its own port (another origin than the API). It honours Range requests
 // unless told not to, can cut a transfer off part-way, and records every request's headers.
-import { createServer, type IncomingHttpHeaders } from "node:http";
+import { createServer, type IncomingHttpHeaders, type RequestListener } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
 export interface CdnOptions {
@@ -15,6 +16,8 @@ export interface CdnOptions {
   untilClose?: boolean;
   /** Paths that answer 302 to another path. */
   redirects?: Record<string, string>;
+  /** Serve HTTPS with this key and certificate. */
+  tls?: { key: Buffer; cert: Buffer };
 }
 
 export interface Cdn {
@@ -32,7 +35,7 @@ export function videoBytes(size: number): Buffer {
 export async function startCdn(files: Record<string, Buffer>, options: CdnOptions = {}): Promise<Cdn> {
   const requests: Cdn["requests"] = [];
   let dropsLeft = options.drops ?? (options.dropAfterBytes ? 1 : 0);
-  const server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     requests.push({ path: req.url ?? "", headers: req.headers });
     const moved = options.redirects?.[req.url ?? ""];
     if (moved) {
@@ -81,11 +84,12 @@ export async function startCdn(files: Record<string, Buffer>, options: CdnOption
       return;
     }
     res.end(body);
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

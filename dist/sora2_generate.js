@@ -8770,9 +8770,12 @@ var Journal = class {
   recordUnknownOutcome(origin, request) {
     this.recordSubmit(`unknown-${Date.now()}-${process.pid}`, origin, request, { status: "unknown" });
   }
+  /** Records a new task and returns its entry, for later updates to build on. */
   recordSubmit(taskId, origin, request, learned2) {
-    this.append({ taskId, time: (/* @__PURE__ */ new Date()).toISOString(), origin, request: requestOf(request), ...learned2 });
+    const entry = { taskId, time: (/* @__PURE__ */ new Date()).toISOString(), origin, request: requestOf(request), ...learned2 };
+    this.append(entry);
     this.compact();
+    return entry;
   }
   /** Adds what a check or a download learned; a task this journal never saw gets an entry too. */
   update(taskId, origin, learned2, known) {
@@ -9034,6 +9037,7 @@ async function submit(args) {
   const tracking = { client, origin: base.origin, journal, output, timings, justSubmitted: true };
   const release = await guard?.lock(base.origin, request);
   let created;
+  let known;
   const started = Date.now();
   try {
     const reuse = guard?.reusable(base.origin, request);
@@ -9058,14 +9062,13 @@ async function submit(args) {
       if (error instanceof CliError && error.code === "SUBMIT_OUTCOME_UNKNOWN") lost();
       throw error;
     }
-    journal?.recordSubmit(created.taskId ?? "", base.origin, request, learned(created));
+    known = journal?.recordSubmit(created.taskId ?? "", base.origin, request, learned(created));
   } finally {
     release?.();
   }
   const taskId = created.taskId ?? "";
   inFlight = { taskId, resume: resumeCommand(taskId) };
   progress(`Submitted task ${taskId} (${describe(request)}).`);
-  const known = journal?.find(taskId);
   if (!args.follow || created.status !== "processing") return conclude(created, taskId, { ...tracking, known });
   progress(
     `Waiting ${roundedSeconds(timings.initialDelay)} before the first check, then every ${roundedSeconds(timings.interval)}, for up to ${roundedSeconds(timings.maxWait)}.`

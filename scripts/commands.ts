@@ -215,6 +215,7 @@ export async function submit(args: SubmitCommandArgs): Promise<number> {
   const tracking: Tracking = { client, origin: base.origin, journal, output, timings, justSubmitted: true };
   const release = await guard?.lock(base.origin, request);
   let created: TaskResponse;
+  let known: JournalEntry | undefined;
   const started = Date.now();
   try {
     const reuse = guard?.reusable(base.origin, request);
@@ -239,14 +240,13 @@ export async function submit(args: SubmitCommandArgs): Promise<number> {
       if (error instanceof CliError && error.code === "SUBMIT_OUTCOME_UNKNOWN") lost();
       throw error;
     }
-    journal?.recordSubmit(created.taskId ?? "", base.origin, request, learned(created));
+    known = journal?.recordSubmit(created.taskId ?? "", base.origin, request, learned(created));
   } finally {
     release?.();
   }
   const taskId = created.taskId ?? "";
   inFlight = { taskId, resume: resumeCommand(taskId) };
   progress(`Submitted task ${taskId} (${describe(request)}).`);
-  const known = journal?.find(taskId);
   if (!args.follow || created.status !== "processing") return conclude(created, taskId, { ...tracking, known });
   progress(
     `Waiting ${roundedSeconds(timings.initialDelay)} before the first check, then every ${roundedSeconds(timings.interval)}, for up to ${roundedSeconds(timings.maxWait)}.`,

@@ -127,9 +127,12 @@ export class Journal {
     this.recordSubmit(`unknown-${Date.now()}-${process.pid}`, origin, request, { status: "unknown" });
   }
 
-  recordSubmit(taskId: string, origin: string, request: GenerateRequest, learned: Learned): void {
-    this.append({ taskId, time: new Date().toISOString(), origin, request: requestOf(request), ...learned });
+  /** Records a new task and returns its entry, for later updates to build on. */
+  recordSubmit(taskId: string, origin: string, request: GenerateRequest, learned: Learned): JournalEntry {
+    const entry: JournalEntry = { taskId, time: new Date().toISOString(), origin, request: requestOf(request), ...learned };
+    this.append(entry);
     this.compact();
+    return entry;
   }
 
   /** Adds what a check or a download learned; a task this journal never saw gets an entry too. */

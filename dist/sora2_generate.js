@@ -5157,8 +5157,8 @@ var CommandInstance = class {
     }
     return void 0;
   }
-  extractDesc({ describe: describe2, description, desc }) {
-    for (const test of [describe2, description, desc]) {
+  extractDesc({ describe, description, desc }) {
+    for (const test of [describe, description, desc]) {
       if (typeof test === "string" || test === false)
         return test;
       assertNotStrictEqual(test, true, this.shim);
@@ -5334,7 +5334,7 @@ function usage(yargs, shim3) {
   };
   self.getCommands = () => commands;
   let descriptions = {};
-  self.describe = function describe2(keyOrKeys, desc) {
+  self.describe = function describe(keyOrKeys, desc) {
     if (Array.isArray(keyOrKeys)) {
       keyOrKeys.forEach((k) => {
         self.describe(k, desc);
@@ -8242,19 +8242,18 @@ function interpret(answer, kind) {
       return { ok: true, body: { ...body, status: "failed" } };
     }
     const transient = code === "API_KEY_RATE_LIMIT_EXCEEDED" || RETRYABLE_STATUS.has(status2);
-    const base = new CliError(code).message;
-    return failure(code, base + serverSaid(body), transient, `${code} (HTTP ${status2})`, true);
+    return failure(code, errorEntry(code).message + serverSaid(body), transient, `${code} (HTTP ${status2})`, true);
   }
   if (status2 === 429) {
-    return failure("API_KEY_RATE_LIMIT_EXCEEDED", new CliError("API_KEY_RATE_LIMIT_EXCEEDED").message, true, "429 rate limited");
+    return failure("API_KEY_RATE_LIMIT_EXCEEDED", void 0, true, "429 rate limited");
   }
   if (RETRYABLE_STATUS.has(status2)) {
     return failure("NETWORK_ERROR", `The API server failed (HTTP ${status2}).`, true, `${status2} from server`);
   }
-  if (status2 === 401) return failure("LOGIN_REQUIRED", new CliError("LOGIN_REQUIRED").message, false, "401");
-  if (status2 === 402) return failure("INSUFFICIENT_CREDITS", new CliError("INSUFFICIENT_CREDITS").message, false, "402");
+  if (status2 === 401) return failure("LOGIN_REQUIRED", void 0, false, "401");
+  if (status2 === 402) return failure("INSUFFICIENT_CREDITS", void 0, false, "402");
   if (status2 === 404 && kind === "status" && isRecord(body)) {
-    return failure("TASK_NOT_FOUND", new CliError("TASK_NOT_FOUND").message, false, "404");
+    return failure("TASK_NOT_FOUND", void 0, false, "404");
   }
   if (status2 >= 400) {
     return failure("BAD_RESPONSE", `The API answered HTTP ${status2}; check --base-url.`, false, `HTTP ${status2}`);
@@ -8903,7 +8902,7 @@ function interrupt(signal) {
     sending.release?.();
     return new CliError("INTERRUPTED", `Interrupted by ${signal} while the submit was in flight: a task may have been created and charged.`, {
       exitCode,
-      action: new CliError("SUBMIT_OUTCOME_UNKNOWN").action
+      action: errorEntry("SUBMIT_OUTCOME_UNKNOWN").action
     });
   }
   if (taskId && resume) {
@@ -8926,9 +8925,6 @@ async function connect(args, timings, base) {
 }
 function retryNotice(label) {
   return (what, delay) => progress(`${label}: ${what}, retrying in ${roundedSeconds(delay)}`);
-}
-function describe(request) {
-  return `${request.modelTier}, ${request.videoDuration} s, ${request.aspectRatio}, ${CREDITS[request.modelTier][request.videoDuration]} credits expected`;
 }
 function learned(answer) {
   return { status: answer.status, videoUrl: answer.videoUrl, creditsUsed: answer.creditsUsed, generationTime: answer.generationTime };
@@ -9068,7 +9064,7 @@ async function submit(args) {
   }
   const taskId = created.taskId ?? "";
   inFlight = { taskId, resume: resumeCommand(taskId) };
-  progress(`Submitted task ${taskId} (${describe(request)}).`);
+  progress(`Submitted task ${taskId} (${request.modelTier}, ${request.videoDuration} s, ${request.aspectRatio}, ${credits} credits expected).`);
   if (!args.follow || created.status !== "processing") return conclude(created, taskId, { ...tracking, known });
   progress(
     `Waiting ${roundedSeconds(timings.initialDelay)} before the first check, then every ${roundedSeconds(timings.interval)}, for up to ${roundedSeconds(timings.maxWait)}.`

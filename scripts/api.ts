@@ -2,7 +2,7 @@
 // A status check is idempotent and rides out transient failures; a submit costs credits and is
 // repeated only when the server certainly created nothing.
 import { backoffSeconds, parseRetryAfter, sleep } from "./backoff";
-import { CliError } from "./errors";
+import { CliError, errorEntry } from "./errors";
 import { post, TransportError, type HttpAnswer } from "./http";
 import { endpoint } from "./validate";
 import { GENERATE_PATH, STATUS_PATH, TASK_STATUSES, type GenerateRequest, type TaskResponse } from "./types";
@@ -49,7 +49,8 @@ function serverSaid(body: Record<string, unknown>): string {
 function interpret(answer: HttpAnswer, kind: "generate" | "status"): Outcome {
   const { status } = answer;
   const retryAfter = parseRetryAfter(answer.header("retry-after"));
-  const failure = (code: string, message: string, transient: boolean, what: string, apiError = false): Outcome => ({
+  /** A failed outcome; without a message, the error table's message for the code. */
+  const failure = (code: string, message: string | undefined, transient: boolean, what: string, apiError = false): Outcome => ({
     ok: false,
     error: new CliError(code, message),
     transient,
@@ -82,19 +83,18 @@ function interpret(answer: HttpAnswer, kind: "generate" | "status"): Outcome {
       return { ok: true, body: { ...body, status: "failed" } as TaskResponse };
     }
     const transient = code === "API_KEY_RATE_LIMIT_EXCEEDED" || RETRYABLE_STATUS.has(status);
-    const base = new CliError(code).message;
-    return failure(code, base + serverSaid(body), transient, `${code} (HTTP ${status})`, true);
+    return failure(code, errorEntry(code).message + serverSaid(body), transient, `${code} (HTTP ${status})`, true);
   }
   if (status === 429) {
-    return failure("API_KEY_RATE_LIMIT_EXCEEDED", new CliError("API_KEY_RATE_LIMIT_EXCEEDED").message, true, "429 rate limited");
+    return failure("API_KEY_RATE_LIMIT_EXCEEDED", undefined, true, "429 rate limited");
   }
   if (RETRYABLE_STATUS.has(status)) {
     return failure("NETWORK_ERROR", `The API server failed (HTTP ${status}).`, true, `${status} from server`);
   }
-  if (status === 401) return failure("LOGIN_REQUIRED", new CliError("LOGIN_REQUIRED").message, false, "401");
-  if (status === 402) return failure("INSUFFICIENT_CREDITS", new CliError("INSUFFICIENT_CREDITS").message, false, "402");
+  if (status === 401) return failure("LOGIN_REQUIRED", undefined, false, "401");
+  if (status === 402) return failure("INSUFFICIENT_CREDITS", undefined, false, "402");
   if (status === 404 && kind === "status" && isRecord(body)) {
-    return failure("TASK_NOT_FOUND", new CliError("TASK_NOT_FOUND").message, false, "404");
+    return failure("TASK_NOT_FOUND", undefined, false, "404");
   }
   if (status >= 400) {
     return failure("BAD_RESPONSE", `The API answered HTTP ${status}; check --base-url.`, false, `HTTP ${status}`);

@@ -4,11 +4,11 @@ import { ApiClient, DeadlineReached, type RetryNotice } from "./api";
 import { roundedSeconds } from "./backoff";
 import { resolveApiKey } from "./credentials";
 import { download, planOutput, targetPath, type Downloaded, type OutputPlan } from "./download";
-import { CliError, EXIT, invalid } from "./errors";
+import { CliError, errorEntry, EXIT, invalid } from "./errors";
 import { Journal, type JournalEntry, type Learned } from "./journal";
 import { addSecret, commandLine, finish, formatAge, progress } from "./output";
 import { follow, resumeCommand } from "./poll";
-import { CREDITS, GENERATE_PATH, type GenerateRequest, type TaskResponse } from "./types";
+import { CREDITS, GENERATE_PATH, type TaskResponse } from "./types";
 import { buildRequest, endpoint, parseBaseUrl, parseTimings, type SubmitArgs, type TimingArgs, type Timings } from "./validate";
 
 export interface CommonArgs extends TimingArgs {
@@ -54,7 +54,7 @@ export function interrupt(signal: "SIGINT" | "SIGTERM"): CliError {
     sending.release?.();
     return new CliError("INTERRUPTED", `Interrupted by ${signal} while the submit was in flight: a task may have been created and charged.`, {
       exitCode,
-      action: new CliError("SUBMIT_OUTCOME_UNKNOWN").action,
+      action: errorEntry("SUBMIT_OUTCOME_UNKNOWN").action,
     });
   }
   if (taskId && resume) {
@@ -80,10 +80,6 @@ async function connect(args: CommonArgs, timings: Timings, base: URL): Promise<A
 
 function retryNotice(label: string): RetryNotice {
   return (what, delay) => progress(`${label}: ${what}, retrying in ${roundedSeconds(delay)}`);
-}
-
-function describe(request: GenerateRequest): string {
-  return `${request.modelTier}, ${request.videoDuration} s, ${request.aspectRatio}, ${CREDITS[request.modelTier][request.videoDuration]} credits expected`;
 }
 
 function learned(answer: TaskResponse): Learned {
@@ -246,7 +242,7 @@ export async function submit(args: SubmitCommandArgs): Promise<number> {
   }
   const taskId = created.taskId ?? "";
   inFlight = { taskId, resume: resumeCommand(taskId) };
-  progress(`Submitted task ${taskId} (${describe(request)}).`);
+  progress(`Submitted task ${taskId} (${request.modelTier}, ${request.videoDuration} s, ${request.aspectRatio}, ${credits} credits expected).`);
   if (!args.follow || created.status !== "processing") return conclude(created, taskId, { ...tracking, known });
   progress(
     `Waiting ${roundedSeconds(timings.initialDelay)} before the first check, then every ${roundedSeconds(timings.interval)}, for up to ${roundedSeconds(timings.maxWait)}.`,
